@@ -1,0 +1,270 @@
+package io.harperdb.replication.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.harperdb.replication.model.ClusterStatus;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Typed client for the clustering operations of one HarperDB member's Operations API.
+ * Requests are validated before they are sent; every answer is classified ({@link Outcome}) and
+ * anything but success is thrown as {@link HarperOperationException}. It never retries on its own:
+ * the caller decides (the operator backs off and reconciles again).
+ */
+public class HarperClient {
+    private static final Logger LOG = LoggerFactory.getLogger(HarperClient.class);
+    private static final MediaType JSON = MediaType.get("application/json");
+    /** A 200 whose message says the work failed on the target (seen: "... but there was an error updating target node"). */
+    private static final Pattern FAILURE_IN_MESSAGE = Pattern.compile("error|fail|partially", Pattern.CASE_INSENSITIVE);
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final HttpUrl operationsUrl;
+    private final String member;
+    private final String authorizationHeader;
+    private final OkHttpClient http;
+
+    /**
+     * @param operationsUrl where the member's Operations API answers, e.g. {@code http://demo-0.demo-hdb:9925}
+     * @param member        the member's name, for messages and logs
+     * @param username      a super_user
+     * @param base          a shared OkHttpClient (its connection pool and dispatcher are reused)
+     */
+    public HarperClient(String operationsUrl, String member, String username, String password,
+                        OkHttpClient base, Timeouts timeouts) {
+        HttpUrl parsed = HttpUrl.parse(operationsUrl);
+        if (parsed == null) {
+            throw new InvalidRequestException("operations url of " + member + " is not an http(s) URL: " + operationsUrl);
+        }
+        this.operationsUrl = parsed;
+        this.member = member;
+        this.authorizationHeader = Credentials.basic(username, password);
+        this.http = base.newBuilder()
+                .connectTimeout(timeouts.connect())
+                .readTimeout(timeouts.read())
+                .writeTimeout(timeouts.read())
+                .callTimeout(timeouts.connect().plus(timeouts.read()))
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    /** Connection and read timeouts; the defaults suit a member in the same cluster network. */
+    public record Timeouts(Duration connect, Duration read) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    public String member() {
+        return member;
+    }
+
+    public OperationReply addNode(AddNodeRequest request) {
+        ObjectNode body = operation("add_node");
+        body.setAll((ObjectNode) MAPPER.valueToTree(request.validated()));
+        return send("add_node", body);
+    }
+
+    public OperationReply updateNode(UpdateNodeRequest request) {
+        ObjectNode body = operation("update_node");
+        body.setAll((ObjectNode) MAPPER.valueToTree(request.validated()));
+        return send("update_node", body);
+    }
+
+    /**
+     * Removes the named node from the cluster. The 4.7 server reads {@code hostname} (the seed
+     * documentation's {@code name} is ignored, and then the receiving node removes itself), so the
+     * node is named by {@code hostname}.
+     */
+    public OperationReply removeNode(String hostname) {
+        if (hostname == null || hostname.isBlank()) {
+            throw new InvalidRequestException("remove_node needs the hostname of the node to remove");
+        }
+        ObjectNode body = operation("remove_node");
+        body.put("hostname", hostname);
+        return send("remove_node", body);
+    }
+
+    public ClusterStatus clusterStatus() {
+        OperationReply reply = send("cluster_status", operation("cluster_status"));
+        return convert("cluster_status", reply.body(), ClusterStatus.class);
+    }
+
+    /** Bootstraps in one call: a batch of add_node; nodes not listed are not removed (native mode). */
+    public OperationReply configureCluster(List<AddNodeRequest> connections) {
+        if (connections == null || connections.isEmpty()) {
+            throw new InvalidRequestException("configure_cluster needs at least one connection");
+        }
+        ObjectNode body = operation("configure_cluster");
+        body.set("connections", MAPPER.valueToTree(connections.stream().map(AddNodeRequest::validated).toList()));
+        return send("configure_cluster", body);
+    }
+
+    /** Adds routes to harperdb-config.yaml; they take effect when the instance restarts. */
+    public RouteChange setRoutes(List<Route> routes) {
+        OperationReply reply = send("cluster_set_routes", routesOperation("cluster_set_routes", routes));
+        return new RouteChange(reply.message(), routes(reply.body().get("set")), routes(reply.body().get("skipped")));
+    }
+
+    /** Removes routes from harperdb-config.yaml; they take effect when the instance restarts. */
+    public RouteChange deleteRoutes(List<Route> routes) {
+        OperationReply reply = send("cluster_delete_routes", routesOperation("cluster_delete_routes", routes));
+        return new RouteChange(reply.message(), routes(reply.body().get("deleted")), routes(reply.body().get("skipped")));
+    }
+
+    /** The routes the instance loaded when it started (not those set since). */
+    public List<Route> getRoutes() {
+        OperationReply reply = send("cluster_get_routes", operation("cluster_get_routes"));
+        if (!reply.body().isArray()) {
+            throw new HarperOperationException("cluster_get_routes", member, Outcome.MALFORMED_REPLY, 200,
+                    "expected an array of routes", null);
+        }
+        return routes(reply.body());
+    }
+
+    /** Whether {@code GET /health} answers 2xx; needs no credentials and never throws. */
+    public boolean isHealthy() {
+        Request request = new Request.Builder().url(operationsUrl.resolve("/health")).get().build();
+        try (Response response = http.newCall(request).execute()) {
+            return response.isSuccessful();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private ObjectNode routesOperation(String operation, List<Route> routes) {
+        if (routes == null || routes.isEmpty()) {
+            throw new InvalidRequestException(operation + " needs at least one route");
+        }
+        ObjectNode body = operation(operation);
+        body.set("routes", MAPPER.valueToTree(routes));
+        return body;
+    }
+
+    private static ObjectNode operation(String name) {
+        return MAPPER.createObjectNode().put("operation", name);
+    }
+
+    private List<Route> routes(JsonNode array) {
+        List<Route> routes = new ArrayList<>();
+        if (array != null && array.isArray()) {
+            for (JsonNode node : array) {
+                try {
+                    routes.add(Route.fromJson(node));
+                } catch (InvalidRequestException e) {
+                    throw new HarperOperationException("routes", member, Outcome.MALFORMED_REPLY, 200, e.getMessage(), null);
+                }
+            }
+        }
+        return routes;
+    }
+
+    private <T> T convert(String operation, JsonNode body, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new HarperOperationException(operation, member, Outcome.MALFORMED_REPLY, 200,
+                    "unexpected " + operation + " shape: " + e.getOriginalMessage(), null);
+        }
+    }
+
+    /** Sends one operation and classifies the answer; the body is never logged (it may hold credentials). */
+    OperationReply send(String operation, ObjectNode body) {
+        Request request = new Request.Builder()
+                .url(operationsUrl)
+                .header("Authorization", authorizationHeader)
+                .post(RequestBody.create(body.toString(), JSON))
+                .build();
+        try (Response response = http.newCall(request).execute()) {
+            OperationReply reply = classify(operation, response);
+            LOG.debug("{} on {}: {}", operation, member, reply.message());
+            return reply;
+        } catch (SocketTimeoutException e) {
+            // OkHttp reports a connect timeout with "connect timed out"; that member is unreachable.
+            boolean connecting = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("connect");
+            throw failure(operation, connecting ? Outcome.UNREACHABLE : Outcome.TIMED_OUT, 0, e.getMessage(), e);
+        } catch (InterruptedIOException e) {
+            throw failure(operation, Outcome.TIMED_OUT, 0, e.getMessage(), e);
+        } catch (ConnectException | UnknownHostException | NoRouteToHostException e) {
+            throw failure(operation, Outcome.UNREACHABLE, 0, e.getMessage(), e);
+        } catch (IOException e) {
+            throw failure(operation, Outcome.UNREACHABLE, 0, e.getMessage(), e);
+        }
+    }
+
+    private OperationReply classify(String operation, Response response) throws IOException {
+        int status = response.code();
+        ResponseBody responseBody = response.body();
+        String text = responseBody == null ? "" : responseBody.string();
+        JsonNode json = parse(text);
+        String serverMessage = json == null ? abbreviate(text) : messageOf(json);
+        if (status >= 200 && status < 300) {
+            if (json == null) {
+                throw failure(operation, Outcome.MALFORMED_REPLY, status, "not JSON: " + abbreviate(text), null);
+            }
+            if (json.hasNonNull("error") || (serverMessage != null && FAILURE_IN_MESSAGE.matcher(serverMessage).find())) {
+                throw failure(operation, Outcome.TARGET_FAILURE, status, serverMessage, null);
+            }
+            return new OperationReply(serverMessage, json);
+        }
+        Outcome outcome = switch (status) {
+            case 400, 404, 409, 422 -> Outcome.REFUSED;
+            case 401 -> Outcome.UNAUTHORIZED;
+            case 403 -> Outcome.FORBIDDEN;
+            default -> Outcome.SERVER_ERROR;
+        };
+        throw failure(operation, outcome, status, serverMessage, null);
+    }
+
+    private HarperOperationException failure(String operation, Outcome outcome, int status, String message, Throwable cause) {
+        return new HarperOperationException(operation, member, outcome, status, message, cause);
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String messageOf(JsonNode json) {
+        if (json.hasNonNull("error")) {
+            return json.get("error").isTextual() ? json.get("error").asText() : json.get("error").toString();
+        }
+        if (json.hasNonNull("message")) {
+            return json.get("message").asText();
+        }
+        return null;
+    }
+
+    private static String abbreviate(String text) {
+        if (text == null) return null;
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+}

@@ -1,0 +1,43 @@
+package io.harperdb.replication.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** One node's answer to {@code cluster_status}: its own identity and its links to its peers. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterStatus(
+        @JsonProperty("node_name") String nodeName,
+        @JsonProperty("url") String url,
+        @JsonProperty("is_enabled") Boolean isEnabled,
+        @JsonProperty("connections") List<PeerConnection> connections) {
+
+    public List<PeerConnection> peers() {
+        return connections == null ? List.of() : connections;
+    }
+
+    public Optional<PeerConnection> peer(String name) {
+        return peers().stream().filter(p -> name.equals(p.name())).findFirst();
+    }
+
+    /**
+     * This status without the figures that change on every read, with peers and sockets in a stable
+     * order: two reads of an unchanged cluster give equal values.
+     */
+    public ClusterStatus withoutVolatileFigures() {
+        return new ClusterStatus(nodeName, url, isEnabled,
+                peers().stream()
+                        .map(PeerConnection::withoutVolatileFigures)
+                        .sorted(Comparator.comparing(p -> String.valueOf(p.name())))
+                        .toList());
+    }
+
+    /** Equal topology, subscriptions and connection states; volatile figures are ignored. */
+    public boolean sameTopologyAs(ClusterStatus other) {
+        return other != null && withoutVolatileFigures().equals(other.withoutVolatileFigures());
+    }
+}

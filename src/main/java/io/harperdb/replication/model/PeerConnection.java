@@ -1,0 +1,39 @@
+package io.harperdb.replication.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Comparator;
+import java.util.List;
+
+/** A node's link to one peer, as its {@code cluster_status} reports it. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PeerConnection(
+        @JsonProperty("name") String name,
+        @JsonProperty("url") String url,
+        @JsonProperty("replicates") Boolean replicates,
+        @JsonProperty("subscriptions") List<Subscription> subscriptions,
+        @JsonProperty("database_sockets") List<DatabaseSocket> databaseSockets) {
+
+    public List<DatabaseSocket> sockets() {
+        return databaseSockets == null ? List.of() : databaseSockets;
+    }
+
+    /**
+     * Every database socket of this link is connected. A link without sockets is not connected:
+     * HarperDB lists a peer whose link is down, or one it only publishes to, without sockets.
+     */
+    public boolean isConnected() {
+        List<DatabaseSocket> sockets = sockets();
+        return !sockets.isEmpty() && sockets.stream().allMatch(DatabaseSocket::isConnected);
+    }
+
+    PeerConnection withoutVolatileFigures() {
+        return new PeerConnection(name, url, replicates, subscriptions,
+                sockets().stream()
+                        .map(DatabaseSocket::withoutVolatileFigures)
+                        .sorted(Comparator.comparing(s -> String.valueOf(s.database())))
+                        .toList());
+    }
+}

@@ -1,0 +1,40 @@
+package io.harperdb.replication.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One table's replication relationship, from the point of view of the node that holds the record:
+ * {@code subscribe} = it receives the remote table's changes, {@code publish} = it sends its own.
+ * Every field is required by HarperDB; a missing one is represented as null and refused by
+ * {@link #problems()} before any request is sent.
+ */
+public record Subscription(
+        @JsonProperty("database") String database,
+        @JsonProperty("table") String table,
+        @JsonProperty("subscribe") Boolean subscribe,
+        @JsonProperty("publish") Boolean publish) {
+
+    @JsonCreator
+    public Subscription {
+    }
+
+    public static Subscription of(String database, String table, boolean subscribe, boolean publish) {
+        return new Subscription(database, table, subscribe, publish);
+    }
+
+    /** The same relationship seen from the other end: what one side publishes, the other subscribes to. */
+    public Subscription reversed() {
+        return new Subscription(database, table, publish, subscribe);
+    }
+
+    /** Why this entry cannot be sent to HarperDB; empty when it is complete. */
+    public String problems() {
+        StringBuilder missing = new StringBuilder();
+        if (database == null || database.isBlank()) missing.append(" database");
+        if (table == null || table.isBlank()) missing.append(" table");
+        if (subscribe == null) missing.append(" subscribe");
+        if (publish == null) missing.append(" publish");
+        return missing.isEmpty() ? "" : "subscription " + database + "." + table + " lacks" + missing;
+    }
+}
