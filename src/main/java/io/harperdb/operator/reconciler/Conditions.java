@@ -1,0 +1,56 @@
+package io.harperdb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Kubernetes conditions as the API conventions want them: one per type, and
+ * {@code lastTransitionTime} moves only when the status flips (so an unchanged cluster writes nothing).
+ */
+public final class Conditions {
+    public static final String READY = "Ready";
+    public static final String RECONCILED = "Reconciled";
+    public static final String DEGRADED = "Degraded";
+    public static final String PAUSED = "Paused";
+
+    private Conditions() {
+    }
+
+    public static Condition of(String type, boolean status, String reason, String message, Long observedGeneration) {
+        return new ConditionBuilder()
+                .withType(type)
+                .withStatus(status ? "True" : "False")
+                .withReason(reason)
+                .withMessage(message == null ? "" : message)
+                .withObservedGeneration(observedGeneration)
+                .build();
+    }
+
+    /**
+     * The new conditions, each keeping the previous {@code lastTransitionTime} when its status did not
+     * change, and taking {@code now} when it did or is new.
+     */
+    public static List<Condition> merge(List<Condition> previous, List<Condition> desired, Instant now) {
+        List<Condition> result = new ArrayList<>();
+        for (Condition next : desired) {
+            Condition old = previous == null ? null : previous.stream()
+                    .filter(c -> Objects.equals(c.getType(), next.getType()))
+                    .findFirst().orElse(null);
+            String transition = old != null && Objects.equals(old.getStatus(), next.getStatus()) && old.getLastTransitionTime() != null
+                    ? old.getLastTransitionTime()
+                    : now.truncatedTo(ChronoUnit.SECONDS).toString();
+            result.add(new ConditionBuilder(next).withLastTransitionTime(transition).build());
+        }
+        return result;
+    }
+
+    public static boolean isTrue(List<Condition> conditions, String type) {
+        return conditions != null && conditions.stream()
+                .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+}
