@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Reads cluster_status and cluster_get_routes of every member in parallel, so that one slow or
+ * Reads cluster_status, the hdb_nodes records and cluster_get_routes of every member in parallel, so that one slow or
  * unreachable member costs one timeout, not one per member. Members without credentials are not
  * called.
  */
@@ -39,7 +39,9 @@ public class ClusterObserver {
         }
         try {
             HarperClient client = clients.clientFor(member);
-            return MemberObservation.answered(member.name(), client.clusterStatus(), client.getRoutes());
+            // Membership from the persisted records, link states from cluster_status (which lags removals).
+            return MemberObservation.answered(member.name(),
+                    client.clusterStatus().withMembership(client.nodeRecords()), client.getRoutes());
         } catch (HarperOperationException e) {
             return MemberObservation.failed(member.name(), e.outcome(), e.getMessage());
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.NodeRecord;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -105,6 +106,34 @@ public class HarperClient {
         ObjectNode body = operation("remove_node");
         body.put("hostname", hostname);
         return send("remove_node", body);
+    }
+
+    /** The records of {@code system.hdb_nodes} on this member: the persisted membership, itself included. */
+    public List<NodeRecord> nodeRecords() {
+        ObjectNode body = operation("search_by_value").put("database", "system").put("table", "hdb_nodes")
+                .put("search_attribute", "name").put("search_value", "*");
+        // Named attributes only: a record also holds the peer's CA certificate, which is of no use here.
+        body.set("get_attributes", MAPPER.valueToTree(List.of("name", "url", "replicates", "subscriptions")));
+        OperationReply reply = send("search hdb_nodes", body);
+        if (!reply.body().isArray()) {
+            throw new HarperOperationException("search hdb_nodes", member, Outcome.MALFORMED_REPLY, 200,
+                    "expected an array of records", null);
+        }
+        return List.of(convert("search hdb_nodes", reply.body(), NodeRecord[].class));
+    }
+
+    /**
+     * Deletes records of {@code system.hdb_nodes} on this member only. Needed when a member changes
+     * between full and partial replication: remove_node leaves the member's own records of its peers,
+     * and a re-add would merge into them (see docs/harperdb-compatibility.md).
+     */
+    public OperationReply deleteNodeRecords(List<String> ids) {
+        if (ids == null || ids.isEmpty() || ids.stream().anyMatch(id -> id == null || id.isBlank())) {
+            throw new InvalidRequestException("deleting hdb_nodes records needs non-empty ids");
+        }
+        ObjectNode body = operation("delete").put("database", "system").put("table", "hdb_nodes");
+        body.set("ids", MAPPER.valueToTree(ids));
+        return send("delete hdb_nodes", body);
     }
 
     public ClusterStatus clusterStatus() {

@@ -36,6 +36,24 @@ public record ClusterStatus(
                         .toList());
     }
 
+    /**
+     * This node's view with its persisted membership: one peer per {@code hdb_nodes} record other than
+     * its own, with the record's replicates and subscriptions, and the sockets {@code cluster_status}
+     * reports for it (none when it lists no link). Peers without a record (removed, but still in the
+     * runtime state) are dropped.
+     */
+    public ClusterStatus withMembership(List<NodeRecord> records) {
+        List<PeerConnection> members = new java.util.ArrayList<>();
+        for (NodeRecord record : records) {
+            if (record.name() == null || record.name().equals(nodeName)) {
+                continue;
+            }
+            List<DatabaseSocket> sockets = peer(record.name()).map(PeerConnection::sockets).orElse(List.of());
+            members.add(new PeerConnection(record.name(), record.url(), record.replicates(), record.subscriptions(), sockets));
+        }
+        return new ClusterStatus(nodeName, url, isEnabled, members);
+    }
+
     /** Equal topology, subscriptions and connection states; volatile figures are ignored. */
     public boolean sameTopologyAs(ClusterStatus other) {
         return other != null && withoutVolatileFigures().equals(other.withoutVolatileFigures());
