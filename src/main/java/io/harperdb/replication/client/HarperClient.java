@@ -40,6 +40,8 @@ public class HarperClient {
     private static final MediaType JSON = MediaType.get("application/json");
     /** A 200 whose message says the work failed on the target (seen: "... but there was an error updating target node"). */
     private static final Pattern FAILURE_IN_MESSAGE = Pattern.compile("error|fail|partially", Pattern.CASE_INSENSITIVE);
+    /** What a message quotes (a node's URL, e.g. 'wss://failover-0:9933') is a name, not a report of failure. */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'");
     static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -224,7 +226,8 @@ public class HarperClient {
             if (json == null) {
                 throw failure(operation, Outcome.MALFORMED_REPLY, status, "not JSON: " + abbreviate(text), null);
             }
-            if (json.hasNonNull("error") || (serverMessage != null && FAILURE_IN_MESSAGE.matcher(serverMessage).find())) {
+            if (json.hasNonNull("error") || (serverMessage != null
+                    && FAILURE_IN_MESSAGE.matcher(QUOTED.matcher(serverMessage).replaceAll("''")).find())) {
                 throw failure(operation, Outcome.TARGET_FAILURE, status, serverMessage, null);
             }
             return new OperationReply(serverMessage, json);
