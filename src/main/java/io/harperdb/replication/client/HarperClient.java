@@ -127,13 +127,15 @@ public class HarperClient {
     /** Adds routes to harperdb-config.yaml; they take effect when the instance restarts. */
     public RouteChange setRoutes(List<Route> routes) {
         OperationReply reply = send("cluster_set_routes", routesOperation("cluster_set_routes", routes));
-        return new RouteChange(reply.message(), routes(reply.body().get("set")), routes(reply.body().get("skipped")));
+        return new RouteChange(reply.message(), routes("cluster_set_routes", reply.body().get("set")),
+                routes("cluster_set_routes", reply.body().get("skipped")));
     }
 
     /** Removes routes from harperdb-config.yaml; they take effect when the instance restarts. */
     public RouteChange deleteRoutes(List<Route> routes) {
         OperationReply reply = send("cluster_delete_routes", routesOperation("cluster_delete_routes", routes));
-        return new RouteChange(reply.message(), routes(reply.body().get("deleted")), routes(reply.body().get("skipped")));
+        return new RouteChange(reply.message(), routes("cluster_delete_routes", reply.body().get("deleted")),
+                routes("cluster_delete_routes", reply.body().get("skipped")));
     }
 
     /** The routes the instance loaded when it started (not those set since). */
@@ -143,7 +145,7 @@ public class HarperClient {
             throw new HarperOperationException("cluster_get_routes", member, Outcome.MALFORMED_REPLY, 200,
                     "expected an array of routes", null);
         }
-        return routes(reply.body());
+        return routes("cluster_get_routes", reply.body());
     }
 
     /** Whether {@code GET /health} answers 2xx; needs no credentials and never throws. */
@@ -169,14 +171,14 @@ public class HarperClient {
         return MAPPER.createObjectNode().put("operation", name);
     }
 
-    private List<Route> routes(JsonNode array) {
+    private List<Route> routes(String operation, JsonNode array) {
         List<Route> routes = new ArrayList<>();
         if (array != null && array.isArray()) {
             for (JsonNode node : array) {
                 try {
                     routes.add(Route.fromJson(node));
                 } catch (InvalidRequestException e) {
-                    throw new HarperOperationException("routes", member, Outcome.MALFORMED_REPLY, 200, e.getMessage(), null);
+                    throw new HarperOperationException(operation, member, Outcome.MALFORMED_REPLY, 200, e.getMessage(), null);
                 }
             }
         }
