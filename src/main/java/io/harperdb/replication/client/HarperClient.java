@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -120,7 +121,14 @@ public class HarperClient {
             throw new InvalidRequestException("configure_cluster needs at least one connection");
         }
         ObjectNode body = operation("configure_cluster");
-        body.set("connections", MAPPER.valueToTree(connections.stream().map(AddNodeRequest::validated).toList()));
+        List<AddNodeRequest> validated = new ArrayList<>();
+        for (AddNodeRequest connection : connections) {
+            if (connection == null) {
+                throw new InvalidRequestException("configure_cluster: a connection entry is empty");
+            }
+            validated.add(connection.validated());
+        }
+        body.set("connections", MAPPER.valueToTree(validated));
         return send("configure_cluster", body);
     }
 
@@ -161,6 +169,9 @@ public class HarperClient {
     private ObjectNode routesOperation(String operation, List<Route> routes) {
         if (routes == null || routes.isEmpty()) {
             throw new InvalidRequestException(operation + " needs at least one route");
+        }
+        if (routes.stream().anyMatch(Objects::isNull)) {
+            throw new InvalidRequestException(operation + ": a route entry is empty");
         }
         ObjectNode body = operation(operation);
         body.set("routes", MAPPER.valueToTree(routes));
