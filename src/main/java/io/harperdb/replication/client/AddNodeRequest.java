@@ -3,6 +3,8 @@ package io.harperdb.replication.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.harperdb.replication.model.Subscription;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -41,7 +43,8 @@ public record AddNodeRequest(
 
     public AddNodeRequest withSubscriptions(List<Subscription> subs) {
         return new AddNodeRequest(hostname, url, verifyTls, authorization, retainAuthorization,
-                subs == null ? null : List.copyOf(subs));
+                // a copy that keeps null entries, so that validated() refuses them with a clear message
+                subs == null ? null : Collections.unmodifiableList(new ArrayList<>(subs)));
     }
 
     /** The node's identity as HarperDB names it: the hostname, or else the url. */

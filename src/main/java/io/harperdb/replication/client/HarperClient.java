@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -41,6 +42,8 @@ public class HarperClient {
     private static final MediaType JSON = MediaType.get("application/json");
     /** A 200 whose message says the work failed on the target (seen: "... but there was an error updating target node"). */
     private static final Pattern FAILURE_IN_MESSAGE = Pattern.compile("error|fail|partially", Pattern.CASE_INSENSITIVE);
+    /** What a message quotes (a node's URL, e.g. 'wss://failover-0:9933') is a name, not a report of failure. */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'");
     static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -147,20 +150,29 @@ public class HarperClient {
             throw new InvalidRequestException("configure_cluster needs at least one connection");
         }
         ObjectNode body = operation("configure_cluster");
-        body.set("connections", MAPPER.valueToTree(connections.stream().map(AddNodeRequest::validated).toList()));
+        List<AddNodeRequest> validated = new ArrayList<>();
+        for (AddNodeRequest connection : connections) {
+            if (connection == null) {
+                throw new InvalidRequestException("configure_cluster: a connection entry is empty");
+            }
+            validated.add(connection.validated());
+        }
+        body.set("connections", MAPPER.valueToTree(validated));
         return send("configure_cluster", body);
     }
 
     /** Adds routes to harperdb-config.yaml; they take effect when the instance restarts. */
     public RouteChange setRoutes(List<Route> routes) {
         OperationReply reply = send("cluster_set_routes", routesOperation("cluster_set_routes", routes));
-        return new RouteChange(reply.message(), routes(reply.body().get("set")), routes(reply.body().get("skipped")));
+        return new RouteChange(reply.message(), routes("cluster_set_routes", reply.body().get("set")),
+                routes("cluster_set_routes", reply.body().get("skipped")));
     }
 
     /** Removes routes from harperdb-config.yaml; they take effect when the instance restarts. */
     public RouteChange deleteRoutes(List<Route> routes) {
         OperationReply reply = send("cluster_delete_routes", routesOperation("cluster_delete_routes", routes));
-        return new RouteChange(reply.message(), routes(reply.body().get("deleted")), routes(reply.body().get("skipped")));
+        return new RouteChange(reply.message(), routes("cluster_delete_routes", reply.body().get("deleted")),
+                routes("cluster_delete_routes", reply.body().get("skipped")));
     }
 
     /** The routes the instance loaded when it started (not those set since). */
@@ -170,7 +182,7 @@ public class HarperClient {
             throw new HarperOperationException("cluster_get_routes", member, Outcome.MALFORMED_REPLY, 200,
                     "expected an array of routes", null);
         }
-        return routes(reply.body());
+        return routes("cluster_get_routes", reply.body());
     }
 
     /** Whether {@code GET /health} answers 2xx; needs no credentials and never throws. */
@@ -187,6 +199,9 @@ public class HarperClient {
         if (routes == null || routes.isEmpty()) {
             throw new InvalidRequestException(operation + " needs at least one route");
         }
+        if (routes.stream().anyMatch(Objects::isNull)) {
+            throw new InvalidRequestException(operation + ": a route entry is empty");
+        }
         ObjectNode body = operation(operation);
         body.set("routes", MAPPER.valueToTree(routes));
         return body;
@@ -196,14 +211,14 @@ public class HarperClient {
         return MAPPER.createObjectNode().put("operation", name);
     }
 
-    private List<Route> routes(JsonNode array) {
+    private List<Route> routes(String operation, JsonNode array) {
         List<Route> routes = new ArrayList<>();
         if (array != null && array.isArray()) {
             for (JsonNode node : array) {
                 try {
                     routes.add(Route.fromJson(node));
                 } catch (InvalidRequestException e) {
-                    throw new HarperOperationException("routes", member, Outcome.MALFORMED_REPLY, 200, e.getMessage(), null);
+                    throw new HarperOperationException(operation, member, Outcome.MALFORMED_REPLY, 200, e.getMessage(), null);
                 }
             }
         }
@@ -253,7 +268,8 @@ public class HarperClient {
             if (json == null) {
                 throw failure(operation, Outcome.MALFORMED_REPLY, status, "not JSON: " + abbreviate(text), null);
             }
-            if (json.hasNonNull("error") || (serverMessage != null && FAILURE_IN_MESSAGE.matcher(serverMessage).find())) {
+            if (json.hasNonNull("error") || (serverMessage != null
+                    && FAILURE_IN_MESSAGE.matcher(QUOTED.matcher(serverMessage).replaceAll("''")).find())) {
                 throw failure(operation, Outcome.TARGET_FAILURE, status, serverMessage, null);
             }
             return new OperationReply(serverMessage, json);

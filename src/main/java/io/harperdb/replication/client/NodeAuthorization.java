@@ -21,7 +21,7 @@ public final class NodeAuthorization {
     }
 
     public static NodeAuthorization basic(String username, String password) {
-        if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+        if (username == null || username.isBlank() || password == null || password.isBlank()) {
             throw new InvalidRequestException("authorization needs a username and a password");
         }
         return new NodeAuthorization(username, password, null);

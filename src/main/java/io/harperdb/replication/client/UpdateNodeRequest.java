@@ -3,6 +3,8 @@ package io.harperdb.replication.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.harperdb.replication.model.Subscription;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** The body of {@code update_node}: new subscriptions for a known node (HarperDB upserts). */
@@ -12,7 +14,8 @@ public record UpdateNodeRequest(
         @JsonProperty("subscriptions") List<Subscription> subscriptions) {
 
     public UpdateNodeRequest {
-        subscriptions = subscriptions == null ? null : List.copyOf(subscriptions);
+        // a copy that keeps null entries, so that validated() refuses them with a clear message
+        subscriptions = subscriptions == null ? null : Collections.unmodifiableList(new ArrayList<>(subscriptions));
     }
 
     public UpdateNodeRequest validated() {

@@ -1,14 +1,16 @@
 package io.harperdb.replication.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One table's replication relationship, from the point of view of the node that holds the record:
  * {@code subscribe} = it receives the remote table's changes, {@code publish} = it sends its own.
  * Every field is required by HarperDB; a missing one is represented as null and refused by
- * {@link #problems()} before any request is sent.
+ * {@link #problems()} before any request is sent. Unknown fields (other 4.x versions) are ignored.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record Subscription(
         @JsonProperty("database") String database,
         @JsonProperty("table") String table,
