@@ -1,5 +1,6 @@
 package io.harperdb.replication.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -16,6 +17,7 @@ public record ClusterStatus(
         @JsonProperty("is_enabled") Boolean isEnabled,
         @JsonProperty("connections") List<PeerConnection> connections) {
 
+    @JsonIgnore
     public List<PeerConnection> peers() {
         return connections == null ? List.of() : connections;
     }

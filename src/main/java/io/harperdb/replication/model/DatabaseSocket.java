@@ -1,6 +1,7 @@
 package io.harperdb.replication.model;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -27,6 +28,7 @@ public record DatabaseSocket(
         @JsonProperty("backPressurePercent") Double backPressurePercent,
         @JsonProperty("lastReceivedStatus") String lastReceivedStatus) {
 
+    @JsonIgnore
     public boolean isConnected() {
         return Boolean.TRUE.equals(connected);
     }

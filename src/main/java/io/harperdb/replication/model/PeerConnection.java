@@ -1,5 +1,6 @@
 package io.harperdb.replication.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -16,6 +17,7 @@ public record PeerConnection(
         @JsonProperty("subscriptions") List<Subscription> subscriptions,
         @JsonProperty("database_sockets") List<DatabaseSocket> databaseSockets) {
 
+    @JsonIgnore
     public List<DatabaseSocket> sockets() {
         return databaseSockets == null ? List.of() : databaseSockets;
     }
@@ -24,6 +26,7 @@ public record PeerConnection(
      * Every database socket of this link is connected. A link without sockets is not connected:
      * HarperDB lists a peer whose link is down, or one it only publishes to, without sockets.
      */
+    @JsonIgnore
     public boolean isConnected() {
         List<DatabaseSocket> sockets = sockets();
         return !sockets.isEmpty() && sockets.stream().allMatch(DatabaseSocket::isConnected);
