@@ -3,7 +3,7 @@ MVN ?= mvn -B -ntp
 HARPERDB_VERSION ?= 4.7.29
 HARPERDB_DIR ?= .harperdb
 
-.PHONY: build test run harperdb clean
+.PHONY: build test run harperdb clean crds
 
 build:
 	$(MVN) package -DskipTests
@@ -17,3 +17,10 @@ harperdb:
 
 clean:
 	$(MVN) clean
+
+# Regenerates crds/ from the classes in io.harperdb.operator.api (CrdsInSyncTest fails when it is stale).
+crds:
+	$(MVN) process-classes
+	mkdir -p crds
+	rm -f crds/*.yml
+	cp target/classes/META-INF/fabric8/*.yml crds/

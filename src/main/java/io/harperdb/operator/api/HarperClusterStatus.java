@@ -1,0 +1,99 @@
+package io.harperdb.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The observed state of a HarperCluster, written by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "members", "routesPendingRestart"})
+public class HarperClusterStatus {
+
+    @JsonPropertyDescription("The metadata.generation this status reflects")
+    private Long observedGeneration;
+
+    @PrinterColumn(name = "Phase")
+    @JsonPropertyDescription("Pending, Reconciling, Ready, Degraded, Paused or Failed")
+    private Phase phase;
+
+    @JsonPropertyDescription("Ready, Reconciled, Degraded, Paused")
+    private List<Condition> conditions;
+
+    @PrinterColumn(name = "Ready")
+    @JsonPropertyDescription("Ready members out of desired members, such as 3/3")
+    private String readyMembers;
+
+    @JsonPropertyDescription("One entry per member: the mirror of its cluster_status")
+    private List<MemberStatus> members;
+
+    @JsonPropertyDescription("Members whose routes were written but take effect only when the instance restarts")
+    private List<String> routesPendingRestart;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public String getReadyMembers() {
+        return readyMembers;
+    }
+
+    public void setReadyMembers(String readyMembers) {
+        this.readyMembers = readyMembers;
+    }
+
+    public List<MemberStatus> getMembers() {
+        return members;
+    }
+
+    public void setMembers(List<MemberStatus> members) {
+        this.members = members;
+    }
+
+    public List<String> getRoutesPendingRestart() {
+        return routesPendingRestart;
+    }
+
+    public void setRoutesPendingRestart(List<String> routesPendingRestart) {
+        this.routesPendingRestart = routesPendingRestart;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HarperClusterStatus s && Objects.equals(observedGeneration, s.observedGeneration)
+                && phase == s.phase && Objects.equals(conditions, s.conditions)
+                && Objects.equals(readyMembers, s.readyMembers) && Objects.equals(members, s.members)
+                && Objects.equals(routesPendingRestart, s.routesPendingRestart);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(observedGeneration, phase, conditions, readyMembers, members, routesPendingRestart);
+    }
+}

@@ -1,0 +1,71 @@
+package io.harperdb.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.Objects;
+
+/** One member of a HarperCluster: the mirror of its cluster_status. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"name", "url", "reachable", "connections"})
+public class MemberStatus {
+
+    @JsonPropertyDescription("HarperDB node name (its replication hostname)")
+    private String name;
+
+    @JsonPropertyDescription("Its replication URL")
+    private String url;
+
+    @JsonPropertyDescription("Whether its Operations API answered the last cluster_status")
+    private Boolean reachable;
+
+    @JsonPropertyDescription("Its links to its peers")
+    private List<ConnectionStatus> connections;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public Boolean getReachable() {
+        return reachable;
+    }
+
+    public void setReachable(Boolean reachable) {
+        this.reachable = reachable;
+    }
+
+    public List<ConnectionStatus> getConnections() {
+        return connections;
+    }
+
+    public void setConnections(List<ConnectionStatus> connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MemberStatus m && Objects.equals(name, m.name) && Objects.equals(url, m.url)
+                && Objects.equals(reachable, m.reachable) && Objects.equals(connections, m.connections);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, url, reachable, connections);
+    }
+}
