@@ -1,0 +1,645 @@
+package io.harperdb.replication.plan;
+
+import io.harperdb.replication.client.AddNodeRequest;
+import io.harperdb.replication.client.InvalidRequestException;
+import io.harperdb.replication.client.Route;
+import io.harperdb.replication.client.UpdateNodeRequest;
+import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.model.Subscription;
+import io.harperdb.replication.plan.PlannedOperation.AddNode;
+import io.harperdb.replication.plan.PlannedOperation.ConfigureCluster;
+import io.harperdb.replication.plan.PlannedOperation.DeleteNodeRecords;
+import io.harperdb.replication.plan.PlannedOperation.DeleteRoutes;
+import io.harperdb.replication.plan.PlannedOperation.RemoveNode;
+import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
+import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * (observed cluster_status of every member, desired members) -> the ordered, minimal list of
+ * Operations API calls that makes the observed replication topology the desired one.
+ *
+ * <p>Pure and deterministic: no I/O, members are visited in name order. The rules follow what real
+ * HarperDB 4.7.29 does (docs/harperdb-notes): full members gossip membership, so one add_node per
+ * newcomer suffices; a partial member's links are made one per peer; a member changing between full
+ * and partial is detached (remove_node), its stale records on itself deleted, and re-linked.
+ *
+ * <p>Operation order: removals (leaving, strays, detached members), record deletions, bootstrap and
+ * add_node, update_node, then routes. Only reachable desired members that are not leaving receive an
+ * operation or are named by an add_node; the result is checked before it is returned, and a plan
+ * breaking that is a bug ({@link IllegalStateException}).
+ */
+public final class ReplicationPlanner {
+
+    private ReplicationPlanner() {
+    }
+
+    public static Plan plan(PlanInput input) {
+        return new Run(Objects.requireNonNull(input, "input")).plan();
+    }
+
+    /** Equal subscriptions: the same set of (database, table, subscribe, publish), order and duplicates aside. */
+    static boolean sameSubscriptions(List<Subscription> observed, Set<Subscription> expected) {
+        if (observed == null || observed.isEmpty()) {
+            return expected.isEmpty();
+        }
+        for (Subscription s : observed) {
+            if (!expected.contains(s)) return false;
+        }
+        // every expected entry present too: distinct observed entries number as many as expected ones
+        return observed.size() == expected.size() || new HashSet<>(observed).size() == expected.size();
+    }
+
+    /** A record that replicates everything: {@code replicates: true} (older servers: no flag and no subscriptions). */
+    static boolean isFullRecord(PeerConnection peer) {
+        Boolean replicates = peer.replicates();
+        return Boolean.TRUE.equals(replicates)
+                || (replicates == null && (peer.subscriptions() == null || peer.subscriptions().isEmpty()));
+    }
+
+    private record TableKey(String database, String table) implements Comparable<TableKey> {
+        private static final Comparator<TableKey> ORDER =
+                Comparator.comparing(TableKey::database).thenComparing(TableKey::table);
+
+        @Override
+        public int compareTo(TableKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** A component of full members linked both ways. */
+    private record Component(List<Integer> members, boolean established) {
+        int first() {
+            return members.get(0);
+        }
+
+        boolean inMesh() {
+            return members.size() >= 2 || established;
+        }
+    }
+
+    /** One planned link operation, sortable by (target, named). */
+    private record Link(int target, int named, PlannedOperation operation) {
+    }
+
+    /** One planning pass; members are numbered by name order, so index order is name order. */
+    private static final class Run {
+        private final PlanInput input;
+        private final Map<String, String> invalid = new TreeMap<>();
+        private final Set<String> declared = new HashSet<>();
+        private final Map<String, Integer> index = new HashMap<>();
+        private String[] names;
+        private DesiredMember[] members;
+        private int n;
+        private boolean[] partial;
+        private BitSet reachable;
+        private Set<Subscription>[] ownSet;
+        private Set<Subscription>[] reversedSet;
+        private List<Subscription>[] reversedList;
+        private SortedMap<TableKey, Subscription>[] tables;
+        // what each reachable member lists: any record, full records, partial records
+        private BitSet[] listed;
+        private BitSet[] fullListed;
+        private Map<Integer, PeerConnection>[] partialRecords;
+        private BitSet listsKeptStrayFully;
+        private final SortedMap<String, BitSet> leavingListers = new TreeMap<>();
+        private final SortedMap<String, BitSet> strayListers = new TreeMap<>();
+
+        Run(PlanInput input) {
+            this.input = input;
+        }
+
+        Plan plan() {
+            selectMembers();
+            scanObserved();
+
+            List<PlannedOperation> removals = new ArrayList<>();
+            BitSet detached = chooseDetached();
+            planLeavingAndStrays(removals, detached);
+            BitSet removed = new BitSet();
+            planDetachRemovals(detached, removals, removed);
+            List<PlannedOperation> recordDeletions = planRecordDeletions(detached, removed);
+            forgetRemoved(removed);
+
+            List<PlannedOperation> adds = new ArrayList<>();
+            planFullMesh(adds);
+            List<PlannedOperation> updates = new ArrayList<>();
+            planPartialLinks(adds, updates);
+            List<PlannedOperation> routes = new ArrayList<>();
+            Set<String> routesPendingRestart = planRoutes(routes);
+
+            List<PlannedOperation> operations = new ArrayList<>(
+                    removals.size() + recordDeletions.size() + adds.size() + updates.size() + routes.size());
+            operations.addAll(removals);
+            operations.addAll(recordDeletions);
+            operations.addAll(adds);
+            operations.addAll(updates);
+            operations.addAll(routes);
+            requireSendable(operations);
+
+            Set<String> waitingFor = new TreeSet<>();
+            Set<String> rejoining = new TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                if (!reachable.get(i)) waitingFor.add(names[i]);
+                if (detached.get(i)) rejoining.add(names[i]);
+            }
+            return new Plan(Collections.unmodifiableList(operations),
+                    Collections.unmodifiableSet(new TreeSet<>(strayListers.keySet())),
+                    Collections.unmodifiableSet(waitingFor),
+                    Collections.unmodifiableSet(routesPendingRestart),
+                    Collections.unmodifiableSet(rejoining),
+                    Collections.unmodifiableMap(invalid));
+        }
+
+        // ---- input ------------------------------------------------------------------------------
+
+        /** Keeps the valid, staying desired members, numbered in name order; the others go to {@code invalid}. */
+        @SuppressWarnings("unchecked")
+        private void selectMembers() {
+            Map<String, List<DesiredMember>> byName = new TreeMap<>();
+            for (DesiredMember m : input.desired()) {
+                String name = m.name() == null ? "" : m.name();
+                declared.add(name);
+                byName.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
+            }
+            declared.addAll(input.leaving());
+            List<DesiredMember> kept = new ArrayList<>();
+            for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
+                if (input.leaving().contains(e.getKey())) continue;
+                String problem = e.getValue().size() > 1 ? "declared " + e.getValue().size() + " times" : problem(e.getValue().get(0));
+                if (problem != null) {
+                    invalid.put(e.getKey(), problem);
+                } else {
+                    kept.add(e.getValue().get(0));
+                }
+            }
+            n = kept.size();
+            names = new String[n];
+            members = new DesiredMember[n];
+            partial = new boolean[n];
+            reachable = new BitSet(n);
+            ownSet = new Set[n];
+            reversedSet = new Set[n];
+            reversedList = new List[n];
+            tables = new SortedMap[n];
+            for (int i = 0; i < n; i++) {
+                DesiredMember m = kept.get(i);
+                names[i] = m.name();
+                members[i] = m;
+                index.put(m.name(), i);
+                ObservedMember seen = input.observed().get(m.name());
+                if (seen != null && seen.status() != null) reachable.set(i);
+                if (!m.isFullReplication()) {
+                    partial[i] = true;
+                    List<Subscription> own = sorted(m.subscriptions());
+                    List<Subscription> rev = own.stream().map(Subscription::reversed).toList();
+                    ownSet[i] = Set.copyOf(own);
+                    reversedSet[i] = Set.copyOf(rev);
+                    reversedList[i] = rev;
+                    SortedMap<TableKey, Subscription> t = new TreeMap<>();
+                    for (Subscription s : own) t.put(new TableKey(s.database(), s.table()), s);
+                    tables[i] = t;
+                }
+            }
+        }
+
+        private static String problem(DesiredMember m) {
+            if (m.name() == null || m.name().isBlank()) return "has no name";
+            if (m.connection() == null) return "has no connection";
+            String identity = m.connection().identity();
+            if (identity == null || identity.isBlank()) return "has neither hostname nor url";
+            if (!m.name().equals(identity)) return "is named " + m.name() + " but its connection names " + identity;
+            Set<TableKey> seen = new HashSet<>();
+            for (Subscription s : m.subscriptions()) {
+                if (s == null) return "has an empty subscription entry";
+                String problems = s.problems();
+                if (!problems.isEmpty()) return "has a " + problems;
+                if (!seen.add(new TableKey(s.database(), s.table()))) {
+                    return "subscribes to " + s.database() + "." + s.table() + " twice";
+                }
+            }
+            return null;
+        }
+
+        private static List<Subscription> sorted(List<Subscription> subscriptions) {
+            List<Subscription> copy = new ArrayList<>(subscriptions);
+            copy.sort(Comparator.comparing(Subscription::database).thenComparing(Subscription::table));
+            return List.copyOf(copy);
+        }
+
+        /** Indexes what every reachable member lists; peers nobody declares become strays. */
+        @SuppressWarnings("unchecked")
+        private void scanObserved() {
+            listed = new BitSet[n];
+            fullListed = new BitSet[n];
+            partialRecords = new Map[n];
+            listsKeptStrayFully = new BitSet(n);
+            for (int i = 0; i < n; i++) {
+                listed[i] = new BitSet(n);
+                fullListed[i] = new BitSet(n);
+                partialRecords[i] = Map.of();
+            }
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                ClusterStatus status = input.observed().get(names[i]).status();
+                for (PeerConnection peer : status.peers()) {
+                    String name = peer.name();
+                    if (name == null || name.isBlank() || name.equals(names[i])) continue;
+                    Integer j = index.get(name);
+                    if (j != null) {
+                        listed[i].set(j);
+                        if (isFullRecord(peer)) {
+                            fullListed[i].set(j);
+                        } else {
+                            if (partialRecords[i].isEmpty()) partialRecords[i] = new HashMap<>();
+                            partialRecords[i].put(j, peer);
+                        }
+                    } else if (input.leaving().contains(name)) {
+                        leavingListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
+                    } else if (!declared.contains(name)) {
+                        strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
+                        if (!input.pruneUnknownNodes() && isFullRecord(peer)) listsKeptStrayFully.set(i);
+                    }
+                }
+            }
+        }
+
+        // ---- removals -----------------------------------------------------------------------------
+
+        /**
+         * Members to detach: a record of the wrong kind (full where the link must be partial, or the
+         * reverse) can only be fixed by remove_node and re-adding (update_node keeps replicates: true).
+         * Each wrong pair is resolved by detaching one of its two members: the one in most wrong pairs,
+         * then the partial one (the converting member, as in the verified recipe), then by name.
+         */
+        private BitSet chooseDetached() {
+            BitSet[] wrong = new BitSet[n];
+            BitSet detached = new BitSet(n);
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                for (int j = fullListed[i].nextSetBit(0); j >= 0; j = fullListed[i].nextSetBit(j + 1)) {
+                    if (!partial[i] && !partial[j]) continue;
+                    if (reachable.get(j)) {
+                        markWrong(wrong, i, j);
+                    } else if (partial[i]) {
+                        // i's own full record of an unreachable peer: i can convert without that peer
+                        detached.set(i);
+                    }
+                    // else j must convert: it waits until reachable
+                }
+                for (int j : partialRecords[i].keySet()) {
+                    if (!partial[i] && !partial[j] && reachable.get(j)) markWrong(wrong, i, j);
+                }
+            }
+            int[] count = new int[n];
+            for (int i = 0; i < n; i++) {
+                if (wrong[i] != null && !detached.get(i)) {
+                    BitSet open = (BitSet) wrong[i].clone();
+                    open.andNot(detached);
+                    count[i] = open.cardinality();
+                }
+            }
+            TreeSet<Integer> queue = new TreeSet<>(Comparator.<Integer>comparingInt(i -> -count[i])
+                    .thenComparing(i -> !partial[i])
+                    .thenComparingInt(i -> i));
+            for (int i = 0; i < n; i++) {
+                if (count[i] > 0) queue.add(i);
+            }
+            while (!queue.isEmpty()) {
+                int x = queue.pollFirst();
+                detached.set(x);
+                for (int j = wrong[x].nextSetBit(0); j >= 0; j = wrong[x].nextSetBit(j + 1)) {
+                    if (detached.get(j) || count[j] == 0) continue;
+                    queue.remove(j);
+                    count[j]--;
+                    if (count[j] > 0) queue.add(j);
+                }
+            }
+            return detached;
+        }
+
+        private void markWrong(BitSet[] wrong, int i, int j) {
+            if (wrong[i] == null) wrong[i] = new BitSet(n);
+            if (wrong[j] == null) wrong[j] = new BitSet(n);
+            wrong[i].set(j);
+            wrong[j].set(i);
+        }
+
+        /** One remove_node per leaving member and (when pruning) per stray, sent to one member listing it. */
+        private void planLeavingAndStrays(List<PlannedOperation> removals, BitSet detached) {
+            for (Map.Entry<String, BitSet> e : leavingListers.entrySet()) {
+                removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
+            }
+            if (input.pruneUnknownNodes()) {
+                for (Map.Entry<String, BitSet> e : strayListers.entrySet()) {
+                    removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
+                }
+            }
+        }
+
+        /** The first lister that stays linked, else the first one. */
+        private static int preferredLister(BitSet listers, BitSet detached) {
+            BitSet linked = (BitSet) listers.clone();
+            linked.andNot(detached);
+            return linked.isEmpty() ? listers.nextSetBit(0) : linked.nextSetBit(0);
+        }
+
+        /** remove_node of each detached member, sent to a member that lists it (none listing it: nothing to remove). */
+        private void planDetachRemovals(BitSet detached, List<PlannedOperation> removals, BitSet removed) {
+            for (int x = detached.nextSetBit(0); x >= 0; x = detached.nextSetBit(x + 1)) {
+                BitSet listers = new BitSet(n);
+                for (int k = reachable.nextSetBit(0); k >= 0; k = reachable.nextSetBit(k + 1)) {
+                    if (k != x && listed[k].get(x)) listers.set(k);
+                }
+                if (!listers.isEmpty()) {
+                    removals.add(new RemoveNode(names[preferredLister(listers, detached)], names[x]));
+                    removed.set(x);
+                }
+            }
+        }
+
+        /**
+         * The detached member's own records of the wrong kind, deleted on itself (remove_node leaves them,
+         * and a re-add would merge into them). Records of members removed in this plan go with the removal.
+         */
+        private List<PlannedOperation> planRecordDeletions(BitSet detached, BitSet removed) {
+            List<PlannedOperation> deletions = new ArrayList<>();
+            for (int x = detached.nextSetBit(0); x >= 0; x = detached.nextSetBit(x + 1)) {
+                BitSet ids = new BitSet(n);
+                for (int j = fullListed[x].nextSetBit(0); j >= 0; j = fullListed[x].nextSetBit(j + 1)) {
+                    if ((partial[x] || partial[j]) && !removed.get(j)) ids.set(j);
+                }
+                for (int j : partialRecords[x].keySet()) {
+                    if (!partial[x] && !partial[j] && !removed.get(j)) ids.set(j);
+                }
+                if (ids.isEmpty()) continue;
+                List<String> idNames = new ArrayList<>();
+                for (int j = ids.nextSetBit(0); j >= 0; j = ids.nextSetBit(j + 1)) {
+                    idNames.add(names[j]);
+                    forget(x, j);
+                }
+                deletions.add(new DeleteNodeRecords(names[x], idNames));
+            }
+            return deletions;
+        }
+
+        /** From here on, the plan sees the state after its removals: nobody lists a removed member. */
+        private void forgetRemoved(BitSet removed) {
+            for (int x = removed.nextSetBit(0); x >= 0; x = removed.nextSetBit(x + 1)) {
+                for (int k = reachable.nextSetBit(0); k >= 0; k = reachable.nextSetBit(k + 1)) {
+                    if (k != x) forget(k, x);
+                }
+            }
+        }
+
+        private void forget(int holder, int peer) {
+            listed[holder].clear(peer);
+            fullListed[holder].clear(peer);
+            if (!partialRecords[holder].isEmpty()) partialRecords[holder].remove(peer);
+        }
+
+        // ---- adds and updates ---------------------------------------------------------------------
+
+        /**
+         * Full members: components of members listing each other with full records. When one is a mesh
+         * (two or more members, or one that already has a full peer elsewhere), each other component is
+         * joined to it by one add_node (membership gossips). With no mesh at all, one configure_cluster
+         * to the first member lists all the others.
+         */
+        private void planFullMesh(List<PlannedOperation> adds) {
+            int[] parent = new int[n];
+            for (int i = 0; i < n; i++) parent[i] = i;
+            BitSet full = new BitSet(n);
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                if (!partial[i]) full.set(i);
+            }
+            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
+                for (int j = fullListed[i].nextSetBit(i + 1); j >= 0; j = fullListed[i].nextSetBit(j + 1)) {
+                    if (full.get(j) && fullListed[j].get(i)) union(parent, i, j);
+                }
+            }
+            BitSet unreachable = new BitSet(n);
+            unreachable.set(0, n);
+            unreachable.andNot(reachable);
+            Map<Integer, List<Integer>> byRoot = new HashMap<>();
+            List<List<Integer>> order = new ArrayList<>();
+            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
+                List<Integer> members = byRoot.computeIfAbsent(find(parent, i), r -> {
+                    List<Integer> list = new ArrayList<>();
+                    order.add(list);
+                    return list;
+                });
+                members.add(i);
+            }
+            List<Component> components = new ArrayList<>(order.size());
+            for (List<Integer> members : order) {
+                boolean established = false;
+                for (int i : members) {
+                    established |= listsKeptStrayFully.get(i) || fullListed[i].intersects(unreachable);
+                }
+                components.add(new Component(members, established));
+            }
+            Component main = null;
+            for (Component c : components) {
+                if (c.inMesh() && (main == null || c.members().size() > main.members().size())) main = c;
+            }
+            if (main != null) {
+                for (Component c : components) {
+                    if (c != main) adds.add(new AddNode(names[main.first()], fullConnection(c.first())));
+                }
+            } else if (components.size() >= 2) {
+                List<AddNodeRequest> connections = new ArrayList<>(components.size() - 1);
+                for (Component c : components.subList(1, components.size())) connections.add(fullConnection(c.first()));
+                adds.add(new ConfigureCluster(names[components.get(0).first()], connections));
+            }
+        }
+
+        private static int find(int[] parent, int i) {
+            while (parent[i] != i) {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            return i;
+        }
+
+        private static void union(int[] parent, int a, int b) {
+            int ra = find(parent, a);
+            int rb = find(parent, b);
+            if (ra != rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        }
+
+        private AddNodeRequest fullConnection(int i) {
+            return members[i].connection().withSubscriptions(null);
+        }
+
+        /**
+         * Every pair of reachable members where at least one is partial gets its own link. A full target
+         * is sent the partial member's subscriptions reversed (its view), as verified on 4.7.29; between
+         * two partial members the first (by name) is the target, and the link carries a table one way
+         * only when one side publishes it and the other subscribes to it. A link is judged from both
+         * ends (the named member's cluster_status is the one that shows its sockets).
+         */
+        private void planPartialLinks(List<PlannedOperation> adds, List<PlannedOperation> updates) {
+            List<Link> addLinks = new ArrayList<>();
+            List<Link> updateLinks = new ArrayList<>();
+            for (int p = reachable.nextSetBit(0); p >= 0; p = reachable.nextSetBit(p + 1)) {
+                if (!partial[p]) continue;
+                for (int q = reachable.nextSetBit(0); q >= 0; q = reachable.nextSetBit(q + 1)) {
+                    if (q == p) continue;
+                    if (!partial[q]) {
+                        link(q, p, reversedList[p], reversedSet[p], ownSet[p], addLinks, updateLinks);
+                    } else if (p < q) {
+                        List<Subscription> view = combined(p, q);
+                        Set<Subscription> back = new HashSet<>();
+                        for (Subscription s : view) back.add(s.reversed());
+                        link(p, q, view, Set.copyOf(view), back, addLinks, updateLinks);
+                    }
+                }
+            }
+            Comparator<Link> order = Comparator.comparingInt(Link::target).thenComparingInt(Link::named);
+            addLinks.sort(order);
+            updateLinks.sort(order);
+            for (Link l : addLinks) adds.add(l.operation());
+            for (Link l : updateLinks) updates.add(l.operation());
+        }
+
+        private void link(int target, int named, List<Subscription> view, Set<Subscription> viewSet,
+                          Set<Subscription> backSet, List<Link> addLinks, List<Link> updateLinks) {
+            PeerConnection there = partialRecords[target].get(named);
+            PeerConnection back = partialRecords[named].get(target);
+            boolean thereOk = there != null && sameSubscriptions(there.subscriptions(), viewSet);
+            boolean backOk = back != null && sameSubscriptions(back.subscriptions(), backSet);
+            if (thereOk && backOk) return;
+            if (there == null && back == null && carriesNothing(view)) return;
+            AddNodeRequest connection = members[named].connection();
+            // update_node names by hostname only and rebuilds the URL from the local port: only for
+            // existing links to hostname-only members; add_node (an upsert too) for everything else
+            if (there != null && back != null && connection.url() == null) {
+                updateLinks.add(new Link(target, named,
+                        new UpdateNode(names[target], new UpdateNodeRequest(connection.hostname(), view))));
+            } else {
+                addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
+            }
+        }
+
+        /** Between two partial members, p's view: a table flows to p when p subscribes and q publishes it. */
+        private List<Subscription> combined(int p, int q) {
+            SortedMap<TableKey, Subscription> mine = tables[p];
+            SortedMap<TableKey, Subscription> theirs = tables[q];
+            TreeSet<TableKey> keys = new TreeSet<>(mine.keySet());
+            keys.addAll(theirs.keySet());
+            List<Subscription> view = new ArrayList<>(keys.size());
+            for (TableKey k : keys) {
+                Subscription a = mine.get(k);
+                Subscription b = theirs.get(k);
+                boolean subscribe = a != null && b != null && a.subscribe() && b.publish();
+                boolean publish = a != null && b != null && a.publish() && b.subscribe();
+                view.add(Subscription.of(k.database(), k.table(), subscribe, publish));
+            }
+            return List.copyOf(view);
+        }
+
+        private static boolean carriesNothing(List<Subscription> view) {
+            for (Subscription s : view) {
+                if (s.subscribe() || s.publish()) return false;
+            }
+            return true;
+        }
+
+        // ---- routes -------------------------------------------------------------------------------
+
+        /**
+         * Routes of each reachable member: what was last written (or, never written, what is loaded)
+         * against the desired ones; delete before set, since set is an upsert that a later delete of
+         * the same route would undo.
+         */
+        private Set<String> planRoutes(List<PlannedOperation> operations) {
+            Set<Route> desired = new LinkedHashSet<>(input.desiredRoutes());
+            Set<String> pendingRestart = new TreeSet<>();
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                ObservedMember seen = input.observed().get(names[i]);
+                List<Route> base = seen.writtenRoutes() != null ? seen.writtenRoutes() : seen.loadedRoutes();
+                Set<Route> current = base == null ? Set.of() : new LinkedHashSet<>(base);
+                if (!current.equals(desired)) {
+                    List<Route> delete = current.stream().filter(r -> !desired.contains(r)).toList();
+                    List<Route> set = desired.stream().filter(r -> !current.contains(r)).toList();
+                    if (!delete.isEmpty()) operations.add(new DeleteRoutes(names[i], delete));
+                    if (!set.isEmpty()) operations.add(new SetRoutes(names[i], set));
+                }
+                if (seen.loadedRoutes() != null && !new HashSet<>(seen.loadedRoutes()).equals(desired)) {
+                    pendingRestart.add(names[i]);
+                }
+            }
+            return pendingRestart;
+        }
+
+        // ---- the final check -----------------------------------------------------------------------
+
+        /** Nothing leaves the planner that lacks an identity or goes to a member that cannot take it. */
+        private void requireSendable(List<PlannedOperation> operations) {
+            for (PlannedOperation op : operations) {
+                String problem = problemOf(op);
+                if (problem != null) {
+                    throw new IllegalStateException("planner bug: " + problem + " in " + op);
+                }
+            }
+        }
+
+        private boolean isTarget(String name) {
+            Integer i = name == null ? null : index.get(name);
+            return i != null && reachable.get(i);
+        }
+
+        private String problemOf(PlannedOperation op) {
+            if (!isTarget(op.target())) return "target is not a reachable desired member";
+            try {
+                if (op instanceof AddNode a) {
+                    return namedProblem(op.target(), a.request().validated().identity());
+                } else if (op instanceof ConfigureCluster c) {
+                    if (c.connections().isEmpty()) return "no connections";
+                    for (AddNodeRequest r : c.connections()) {
+                        String problem = namedProblem(op.target(), r.validated().identity());
+                        if (problem != null) return problem;
+                    }
+                    return null;
+                } else if (op instanceof UpdateNode u) {
+                    return namedProblem(op.target(), u.request().validated().hostname());
+                } else if (op instanceof RemoveNode r) {
+                    if (r.hostname() == null || r.hostname().isBlank()) return "no hostname";
+                    return r.hostname().equals(op.target()) ? "a node removing itself" : null;
+                } else if (op instanceof DeleteNodeRecords d) {
+                    if (d.ids().isEmpty()) return "no ids";
+                    for (String id : d.ids()) {
+                        if (id == null || id.isBlank() || id.equals(op.target())) return "bad id " + id;
+                    }
+                    return null;
+                } else if (op instanceof SetRoutes s) {
+                    return s.routes().isEmpty() ? "no routes" : null;
+                } else if (op instanceof DeleteRoutes d) {
+                    return d.routes().isEmpty() ? "no routes" : null;
+                }
+                return "unknown operation";
+            } catch (InvalidRequestException e) {
+                return e.getMessage();
+            }
+        }
+
+        private String namedProblem(String target, String named) {
+            if (named == null || named.isBlank()) return "no identity";
+            if (named.equals(target)) return "a node naming itself";
+            return isTarget(named) ? null : "names " + named + ", not a reachable desired member";
+        }
+    }
+}
