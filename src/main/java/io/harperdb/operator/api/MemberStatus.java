@@ -11,7 +11,7 @@ import java.util.Objects;
 /** One member of a HarperCluster: the mirror of its cluster_status. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"name", "url", "reachable", "connections"})
+@JsonPropertyOrder({"name", "url", "reachable", "connections", "writtenRoutes"})
 public class MemberStatus {
 
     @JsonPropertyDescription("HarperDB node name (its replication hostname)")
@@ -25,6 +25,9 @@ public class MemberStatus {
 
     @JsonPropertyDescription("Its links to its peers")
     private List<ConnectionStatus> connections;
+
+    @JsonPropertyDescription("The routes the operator last wrote to its configuration (they take effect when it restarts)")
+    private List<Route> writtenRoutes;
 
     public String getName() {
         return name;
@@ -58,14 +61,23 @@ public class MemberStatus {
         this.connections = connections;
     }
 
+    public List<Route> getWrittenRoutes() {
+        return writtenRoutes;
+    }
+
+    public void setWrittenRoutes(List<Route> writtenRoutes) {
+        this.writtenRoutes = writtenRoutes;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MemberStatus m && Objects.equals(name, m.name) && Objects.equals(url, m.url)
-                && Objects.equals(reachable, m.reachable) && Objects.equals(connections, m.connections);
+                && Objects.equals(reachable, m.reachable) && Objects.equals(connections, m.connections)
+                && Objects.equals(writtenRoutes, m.writtenRoutes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, url, reachable, connections);
+        return Objects.hash(name, url, reachable, connections, writtenRoutes);
     }
 }

@@ -1,0 +1,76 @@
+package io.harperdb.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.harperdb.operator.reconciler.Backoff;
+import io.harperdb.operator.reconciler.ClusterObserver;
+import io.harperdb.operator.reconciler.EventRecorder;
+import io.harperdb.operator.reconciler.HarperClientFactory;
+import io.harperdb.operator.reconciler.HarperClusterReconciler;
+import io.harperdb.operator.reconciler.HarperNodeReconciler;
+import io.harperdb.operator.reconciler.PlanExecutor;
+import io.harperdb.replication.client.HarperClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The operator: both reconcilers registered with JOSDK on a given Kubernetes client. Writes to
+ * Kubernetes go through JSON Patch and resourceVersion-checked updates only (server-side apply is
+ * off), the paths that behave the same on every API server.
+ */
+public final class HarperOperator implements AutoCloseable {
+    private final Operator operator;
+    private final ExecutorService observers = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "harperdb-observer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry) {
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+            if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace()));
+            }
+        });
+        EventRecorder events = new EventRecorder(client);
+        Clock clock = Clock.systemUTC();
+        HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers),
+                new PlanExecutor(clients, events), Backoff.DEFAULT, clock);
+        HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock);
+        if (settings.watchesAllNamespaces()) {
+            operator.register(clusters);
+            operator.register(nodes);
+        } else {
+            operator.register(clusters, c -> c.settingNamespaces(settings.watchNamespaces()));
+            operator.register(nodes, c -> c.settingNamespaces(settings.watchNamespaces()));
+        }
+    }
+
+    public static HarperClientFactory defaultClientFactory() {
+        return new HarperClientFactory(HarperClient.Timeouts.DEFAULT);
+    }
+
+    public void start() {
+        operator.start();
+    }
+
+    /** Started, and every informer is watching. */
+    public boolean isReady() {
+        return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+    }
+
+    @Override
+    public void close() {
+        operator.stop();
+        observers.shutdownNow();
+    }
+}

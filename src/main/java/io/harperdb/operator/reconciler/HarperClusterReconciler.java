@@ -1,0 +1,244 @@
+package io.harperdb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.HarperClusterSpec;
+import io.harperdb.operator.api.HarperClusterStatus;
+import io.harperdb.operator.api.HarperNode;
+import io.harperdb.operator.api.HarperNodeStatus;
+import io.harperdb.operator.api.MemberStatus;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.replication.client.Route;
+import io.harperdb.replication.plan.DesiredMember;
+import io.harperdb.replication.plan.ObservedMember;
+import io.harperdb.replication.plan.Plan;
+import io.harperdb.replication.plan.PlanInput;
+import io.harperdb.replication.plan.PlannedOperation;
+import io.harperdb.replication.plan.ReplicationPlanner;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a HarperCluster: observes every member, plans the replication operations that make the
+ * real cluster match the spec, sends them, and mirrors the result into the status of the cluster and
+ * of its HarperNodes. Polls on {@code spec.pollInterval}, faster while converging, slower (backoff)
+ * while members fail. Writes status only when it changed.
+ */
+@ControllerConfiguration(name = HarperClusterReconciler.NAME)
+public class HarperClusterReconciler implements Reconciler<HarperCluster> {
+    public static final String NAME = "harpercluster";
+    static final String NODES_EVENT_SOURCE = "harpernodes";
+    static final String SECRETS_EVENT_SOURCE = "secrets";
+    /** How soon to look again while operations are in flight or links are forming. */
+    static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(HarperClusterReconciler.class);
+
+    private final ClusterObserver observer;
+    private final PlanExecutor executor;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final Map<ResourceID, Integer> failedRounds = new ConcurrentHashMap<>();
+
+    public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock) {
+        this.observer = observer;
+        this.executor = executor;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, HarperCluster>> prepareEventSources(EventSourceContext<HarperCluster> context) {
+        // A HarperNode change reconciles the cluster it names; status-only changes (written by this
+        // reconciler) are ignored so that they cause no loop.
+        InformerEventSource<HarperNode, HarperCluster> nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(HarperNode.class, HarperCluster.class)
+                        .withName(NODES_EVENT_SOURCE)
+                        .withSecondaryToPrimaryMapper(node -> node.getSpec() == null || node.getSpec().getClusterRef() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace())))
+                        .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration())
+                                || !Objects.equals(next.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp()))
+                        .build(), context);
+        // A Secret change reconciles the clusters whose members use it (a fixed password, say).
+        InformerEventSource<Secret, HarperCluster> secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, HarperCluster.class)
+                        .withName(SECRETS_EVENT_SOURCE)
+                        .withSecondaryToPrimaryMapper(secret -> nodes.list(secret.getMetadata().getNamespace(),
+                                        node -> node.getSpec() != null && node.getSpec().getAuthorizationSecret() != null
+                                                && secret.getMetadata().getName().equals(node.getSpec().getAuthorizationSecret().getName()))
+                                .map(node -> new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace()))
+                                .collect(Collectors.toSet()))
+                        .build(), context);
+        return List.of(nodes, secrets);
+    }
+
+    @Override
+    public UpdateControl<HarperCluster> reconcile(HarperCluster cluster, Context<HarperCluster> context) {
+        KubernetesClient client = context.getClient();
+        HarperClusterSpec spec = cluster.getSpec();
+        long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
+        Duration pollInterval = pollInterval(spec);
+
+        if (Annotations.isPaused(cluster)) {
+            writeClusterStatus(client, cluster, ClusterStatusBuilder.paused(cluster.getStatus(), generation, clock.instant()));
+            return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(pollInterval);
+        }
+
+        String namespace = cluster.getMetadata().getNamespace();
+        List<HarperNode> nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
+        MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, name -> secret(context, namespace, name));
+        Map<String, MemberObservation> observations = observer.observe(members.all().stream()
+                .filter(ClusterMember::hasCredentials).toList());
+
+        Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes = writtenRoutes(cluster.getStatus());
+        Plan plan = ReplicationPlanner.plan(planInput(spec, members, observations, writtenRoutes));
+        Map<String, ClusterMember> byName = new LinkedHashMap<>();
+        members.all().forEach(m -> byName.put(m.name(), m));
+        List<OperationResult> results = executor.execute(cluster, plan.operations(), byName);
+        recordWrittenRoutes(spec, results, writtenRoutes);
+
+        ClusterStatusBuilder.Round round = new ClusterStatusBuilder.Round(members.staying(), observations, plan,
+                results, writtenRoutes, generation, clock.instant());
+        HarperClusterStatus status = ClusterStatusBuilder.cluster(cluster.getStatus(), round);
+        writeClusterStatus(client, cluster, status);
+        for (HarperNode node : nodes) {
+            members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
+                    .ifPresent(member -> writeNodeStatus(client, node, ClusterStatusBuilder.node(node.getStatus(), member, round,
+                            Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
+        }
+        return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(nextPoll(cluster, status, results, pollInterval));
+    }
+
+    private static Optional<Secret> secret(Context<HarperCluster> context, String namespace, String name) {
+        return context.getSecondaryResourcesAsStream(Secret.class)
+                .filter(s -> name.equals(s.getMetadata().getName()) && namespace.equals(s.getMetadata().getNamespace()))
+                .findFirst()
+                .or(() -> Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get()));
+    }
+
+    static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
+                               Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
+        // Members without credentials stay desired (so never taken for strays); not being observed, they
+        // count as unreachable and nothing is sent to or about them.
+        List<DesiredMember> desired = members.staying().stream()
+                .map(m -> new DesiredMember(m.name(), m.connection(), m.subscriptions()))
+                .toList();
+        Map<String, ObservedMember> observed = new HashMap<>();
+        observations.forEach((name, o) -> observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(),
+                toClientRoutes(writtenRoutes.get(name)))));
+        Set<String> leaving = members.leaving().stream().map(ClusterMember::name).collect(Collectors.toSet());
+        boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes());
+        return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune);
+    }
+
+    static List<io.harperdb.operator.api.Route> desiredRoutes(HarperClusterSpec spec) {
+        return spec.getReplication() == null || spec.getReplication().getRoutes() == null
+                ? List.of() : spec.getReplication().getRoutes();
+    }
+
+    static List<Route> toClientRoutes(List<io.harperdb.operator.api.Route> routes) {
+        if (routes == null) {
+            return null;
+        }
+        return routes.stream()
+                .map(r -> r.getValue() != null ? Route.of(r.getValue()) : new Route(null, r.getHostname(), r.getPort()))
+                .toList();
+    }
+
+    private static Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes(HarperClusterStatus status) {
+        Map<String, List<io.harperdb.operator.api.Route>> written = new HashMap<>();
+        if (status != null && status.getMembers() != null) {
+            for (MemberStatus m : status.getMembers()) {
+                if (m.getWrittenRoutes() != null) {
+                    written.put(m.getName(), m.getWrittenRoutes());
+                }
+            }
+        }
+        return written;
+    }
+
+    /** After routes were written to a member, what its config holds is the spec's routes. */
+    private static void recordWrittenRoutes(HarperClusterSpec spec, List<OperationResult> results,
+                                            Map<String, List<io.harperdb.operator.api.Route>> written) {
+        Map<String, Boolean> allSucceeded = new HashMap<>();
+        for (OperationResult r : results) {
+            if (r.operation() instanceof PlannedOperation.SetRoutes || r.operation() instanceof PlannedOperation.DeleteRoutes) {
+                allSucceeded.merge(r.operation().target(), r.succeeded(), Boolean::logicalAnd);
+            }
+        }
+        allSucceeded.forEach((member, ok) -> {
+            if (ok) {
+                written.put(member, new ArrayList<>(desiredRoutes(spec)));
+            }
+        });
+    }
+
+    private Duration nextPoll(HarperCluster cluster, HarperClusterStatus status, List<OperationResult> results, Duration pollInterval) {
+        ResourceID id = ResourceID.fromResource(cluster);
+        boolean failed = results.stream().anyMatch(r -> !r.succeeded() && !r.skipped())
+                || status.getPhase() == Phase.FAILED || status.getPhase() == Phase.DEGRADED;
+        if (failed) {
+            int attempt = failedRounds.merge(id, 1, Integer::sum);
+            Duration delay = backoff.delay(attempt);
+            return delay.compareTo(pollInterval) > 0 ? pollInterval : delay;
+        }
+        failedRounds.remove(id);
+        return status.getPhase() == Phase.READY ? pollInterval : CONVERGING_INTERVAL;
+    }
+
+    private static Duration pollInterval(HarperClusterSpec spec) {
+        try {
+            return GoDuration.parse(spec.getPollInterval() == null ? "30s" : spec.getPollInterval());
+        } catch (IllegalArgumentException e) {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    private static void writeClusterStatus(KubernetesClient client, HarperCluster cluster, HarperClusterStatus status) {
+        if (StatusComparison.same(cluster.getStatus(), status)) {
+            return;
+        }
+        LOG.info("cluster {}/{}: phase {}, ready {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+                status.getPhase(), status.getReadyMembers());
+        client.resources(HarperCluster.class).inNamespace(cluster.getMetadata().getNamespace())
+                .withName(cluster.getMetadata().getName())
+                .editStatus(current -> {
+                    current.setStatus(status);
+                    return current;
+                });
+    }
+
+    private static void writeNodeStatus(KubernetesClient client, HarperNode node, HarperNodeStatus status) {
+        if (StatusComparison.same(node.getStatus(), status)) {
+            return;
+        }
+        client.resources(HarperNode.class).inNamespace(node.getMetadata().getNamespace())
+                .withName(node.getMetadata().getName())
+                .editStatus(current -> {
+                    current.setStatus(status);
+                    return current;
+                });
+    }
+}

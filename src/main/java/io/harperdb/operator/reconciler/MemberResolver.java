@@ -1,0 +1,123 @@
+package io.harperdb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.HarperNode;
+import io.harperdb.operator.api.HarperNodeSpec;
+import io.harperdb.replication.model.Subscription;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns a cluster's HarperNodes into members: identity, Operations API URL, credentials from their
+ * Secrets, subscriptions (their own, else the cluster's default). Pure: Secrets come through a lookup.
+ */
+public final class MemberResolver {
+    public static final String USERNAME_KEY = "username";
+    public static final String PASSWORD_KEY = "password";
+    static final int OPERATIONS_PORT = 9925;
+
+    private MemberResolver() {
+    }
+
+    /** The members of a cluster: {@code staying} are declared, {@code leaving} are being deleted. */
+    public record Members(List<ClusterMember> staying, List<ClusterMember> leaving) {
+        public List<ClusterMember> all() {
+            List<ClusterMember> all = new ArrayList<>(staying);
+            all.addAll(leaving);
+            return all;
+        }
+    }
+
+    public static Members resolve(HarperCluster cluster, Collection<HarperNode> nodes, Function<String, Optional<Secret>> secrets) {
+        List<ClusterMember> staying = new ArrayList<>();
+        List<ClusterMember> leaving = new ArrayList<>();
+        nodes.stream()
+                .filter(n -> n.getSpec() != null && cluster.getMetadata().getName().equals(n.getSpec().getClusterRef()))
+                .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
+                .forEach(node -> {
+                    ClusterMember member = member(cluster, node, secrets);
+                    (node.getMetadata().getDeletionTimestamp() == null ? staying : leaving).add(member);
+                });
+        return new Members(List.copyOf(staying), List.copyOf(leaving));
+    }
+
+    static ClusterMember member(HarperCluster cluster, HarperNode node, Function<String, Optional<Secret>> secrets) {
+        HarperNodeSpec spec = node.getSpec();
+        String name = nodeName(spec);
+        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl() : "http://" + name + ":" + OPERATIONS_PORT;
+        boolean verifyTls = spec.getVerifyTls() != null ? spec.getVerifyTls() : clusterVerifiesTls(cluster);
+        List<Subscription> subscriptions = subscriptions(spec.getSubscriptions());
+        if (subscriptions.isEmpty()) {
+            subscriptions = subscriptions(cluster.getSpec().getReplication() == null ? null : cluster.getSpec().getReplication().getSubscriptions());
+        }
+        String secretName = spec.getAuthorizationSecret() == null ? null : spec.getAuthorizationSecret().getName();
+        MemberCredentials credentials = null;
+        String problem = null;
+        if (secretName == null) {
+            problem = "HarperNode " + node.getMetadata().getName() + " names no authorizationSecret";
+        } else {
+            Optional<Secret> secret = secrets.apply(secretName);
+            if (secret.isEmpty()) {
+                problem = "Secret " + secretName + " of HarperNode " + node.getMetadata().getName() + " not found";
+            } else {
+                String username = value(secret.get(), USERNAME_KEY);
+                String password = value(secret.get(), PASSWORD_KEY);
+                if (username == null || password == null) {
+                    problem = "Secret " + secretName + " of HarperNode " + node.getMetadata().getName()
+                            + " needs the keys " + USERNAME_KEY + " and " + PASSWORD_KEY;
+                } else {
+                    credentials = new MemberCredentials(username, password);
+                }
+            }
+        }
+        return new ClusterMember(name, spec.getHostname(), spec.getUrl(), operationsUrl, verifyTls,
+                Boolean.TRUE.equals(spec.getRetainAuthorization()), subscriptions, credentials, problem,
+                node.getMetadata().getName());
+    }
+
+    /** HarperDB names a node by its replication hostname; with only a url, by that url's host. */
+    public static String nodeName(HarperNodeSpec spec) {
+        if (spec.getHostname() != null && !spec.getHostname().isBlank()) {
+            return spec.getHostname();
+        }
+        if (spec.getUrl() != null) {
+            String host = URI.create(spec.getUrl()).getHost();
+            return host != null ? host : spec.getUrl();
+        }
+        return null;
+    }
+
+    static boolean clusterVerifiesTls(HarperCluster cluster) {
+        return cluster.getSpec().getTls() == null || !Boolean.FALSE.equals(cluster.getSpec().getTls().getVerify());
+    }
+
+    static List<Subscription> subscriptions(List<io.harperdb.operator.api.Subscription> declared) {
+        if (declared == null) {
+            return List.of();
+        }
+        return declared.stream()
+                .map(s -> new Subscription(s.getDatabase(), s.getTable(), s.getSubscribe(), s.getPublish()))
+                .toList();
+    }
+
+    /** A Secret's value from {@code data} (base64) or {@code stringData}; null when absent or empty. */
+    static String value(Secret secret, String key) {
+        Map<String, String> data = secret.getData();
+        if (data != null && data.get(key) != null) {
+            String decoded = new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8);
+            return decoded.isEmpty() ? null : decoded;
+        }
+        Map<String, String> stringData = secret.getStringData();
+        String plain = stringData == null ? null : stringData.get(key);
+        return plain == null || plain.isEmpty() ? null : plain;
+    }
+}

@@ -1,0 +1,88 @@
+package io.harperdb.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * The Fabric8 mock API server in CRUD mode, with the project's generated CRDs created first (so that
+ * the status subresource is emulated), and a log of every request the client sends.
+ */
+public final class MockKubernetes implements AutoCloseable {
+    /** One request the client sent: its HTTP method and path with query. */
+    public record Request(String method, String path) {
+        /** A watch or a read: changes nothing. */
+        public boolean isRead() {
+            return method.equals("GET");
+        }
+    }
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    public MockKubernetes() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of()), false);
+        server.init();
+        Interceptor recorder = new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                String query = request.uri().getRawQuery();
+                requests.add(new Request(request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query)));
+            }
+        };
+        client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("recorder", recorder)));
+        createCrds();
+    }
+
+    private void createCrds() {
+        try (Stream<Path> files = Files.list(Path.of("crds"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the CRDs in crds/", e);
+        }
+        requests.clear();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<Request> writes() {
+        return requests.stream().filter(r -> !r.isRead()).toList();
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
