@@ -19,8 +19,13 @@ public class HarperClientFactory {
     private final HarperClient.Timeouts timeouts;
 
     public HarperClientFactory(HarperClient.Timeouts timeouts) {
+        this(timeouts, new OkHttpClient());
+    }
+
+    /** @param base the OkHttpClient every member's client derives from (its interceptors apply to all) */
+    public HarperClientFactory(HarperClient.Timeouts timeouts, OkHttpClient base) {
         this.timeouts = timeouts;
-        this.shared = new OkHttpClient();
+        this.shared = base;
         this.sharedInsecure = trustingAnyCertificate(shared);
     }
 
