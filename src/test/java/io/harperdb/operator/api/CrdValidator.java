@@ -63,9 +63,10 @@ import java.util.stream.Stream;
  * <li>every {@code x-kubernetes-validations} CEL rule, at its place in the object tree:
  * {@code self} is the value there, {@code oldSelf} the old value for transition rules on update.
  * Rules are type-checked against types derived from the schema as the API server derives them, so
- * a rule naming an undeclared field, or placed on an untyped value, fails when the CRD is loaded,
- * as the API server would refuse the CRD. As on the API server, the rules are not evaluated when
- * a value has the wrong type or is not in its enum.</li>
+ * a rule naming an undeclared field, placed on an untyped value, or using oldSelf where no old
+ * value can be found (under a list that is not a map list) fails when the CRD is loaded, as the
+ * API server would refuse the CRD. As on the API server, the rules are not evaluated when a value
+ * has the wrong type or is not in its enum.</li>
  * </ol>
  * Not emulated: CEL cost budgets, metadata validation, {@code optionalOldSelf}, ratcheting, and
  * the Kubernetes CEL libraries beyond the standard one and the strings extension; strings with a
@@ -298,7 +299,7 @@ public final class CrdValidator {
             KUBERNETES_KEYWORDS.forEach(k -> dialect.keyword(new NonValidationKeyword(k)));
             this.openApi = SchemaRegistry.withDefaultDialect(dialect.build()).getSchema(schema);
             declType(schema, "", true);
-            compileRules(schema, "");
+            compileRules(schema, "", true);
         }
 
         // --- CEL types, derived from the schema like the API server's SchemaDeclType ---
@@ -363,7 +364,8 @@ public final class CrdValidator {
 
         // --- rules ---
 
-        private void compileRules(JsonNode node, String path) {
+        /** correlatable: whether the API server can find this value's old value (no list but a map list above). */
+        private void compileRules(JsonNode node, String path, boolean correlatable) {
             JsonNode validations = node.get("x-kubernetes-validations");
             if (validations != null && !validations.isEmpty()) {
                 // the node's own type, as the API server compiles each node's rules on their own
@@ -376,16 +378,25 @@ public final class CrdValidator {
                 Cel cel = cel(self);
                 List<Rule> compiled = new ArrayList<>();
                 for (JsonNode validation : validations) {
-                    compiled.add(new Rule(cel, validation, name + " " + label(path)));
+                    Rule rule = new Rule(cel, validation, name + " " + label(path));
+                    if (rule.transition && !correlatable) {
+                        throw new IllegalArgumentException(name + " " + label(path) + ": the API server refuses this CRD, "
+                                + "oldSelf cannot be used on the uncorrelatable portion of the schema (under a list "
+                                + "that is not x-kubernetes-list-type map, or an atomic map): " + rule.rule);
+                    }
+                    compiled.add(rule);
                 }
                 rules.put(node, compiled);
             }
-            node.path("properties").properties().forEach(p -> compileRules(p.getValue(), join(path, p.getKey())));
-            if (node.has("items")) {
-                compileRules(node.get("items"), path + "[*]");
-            }
+            boolean fieldsCorrelatable = correlatable && !"atomic".equals(node.path("x-kubernetes-map-type").asText());
+            node.path("properties").properties()
+                    .forEach(p -> compileRules(p.getValue(), join(path, p.getKey()), fieldsCorrelatable));
             if (node.path("additionalProperties").isObject()) {
-                compileRules(node.get("additionalProperties"), path + "[*]");
+                compileRules(node.get("additionalProperties"), path + "[*]", fieldsCorrelatable);
+            }
+            if (node.has("items")) {
+                compileRules(node.get("items"), path + "[*]",
+                        correlatable && "map".equals(node.path("x-kubernetes-list-type").asText()));
             }
         }
 

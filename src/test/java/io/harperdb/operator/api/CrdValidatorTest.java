@@ -43,6 +43,24 @@ class CrdValidatorTest {
     }
 
     @Test
+    void refusesATransitionRuleWhereNoOldValueCanBeFound() throws IOException {
+        Path crd = crd("""
+                spec:
+                  type: object
+                  properties:
+                    names:
+                      type: array
+                      maxItems: 10
+                      items:
+                        type: string
+                        maxLength: 10
+                        x-kubernetes-validations:
+                          - rule: self == oldSelf
+                """);
+        assertThatThrownBy(() -> CrdValidator.forCrd(crd)).hasMessageContaining("uncorrelatable");
+    }
+
+    @Test
     void evaluatesRulesWithTheirMessageExpressionFieldPathAndTheResourceName() throws IOException {
         CrdValidator validator = CrdValidator.forCrd(crd("""
                 spec:
