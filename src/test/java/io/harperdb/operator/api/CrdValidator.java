@@ -72,8 +72,15 @@ import java.util.stream.Stream;
  * the Kubernetes CEL libraries beyond the standard one and the strings extension; strings with a
  * format (date-time, duration, byte) reach CEL as strings.
  * <p>
+ * A resource is given as a Jackson {@code JsonNode}, a {@code Map}, a YAML or JSON {@code String},
+ * a {@code Path} to a one-document YAML file, or a Java resource such as a {@code HarperCluster}.
  * Violations read {@code path: message}, such as {@code spec.url: url must start with wss:// or
  * ws://} or {@code spec.clusterRef: Required value}; rules at the root have path {@code <root>}.
+ * <pre>{@code
+ * CrdValidator crds = CrdValidator.forCrds(Path.of("crds"));
+ * for (JsonNode resource : CrdValidator.readYaml(Path.of("examples/demo.yaml")))
+ *     if (crds.handles(resource)) assertThat(crds.validate(resource)).isEmpty();
+ * }</pre>
  */
 public final class CrdValidator {
 
