@@ -1,6 +1,7 @@
 package io.harperdb.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -19,4 +20,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Cluster", jsonPath = ".spec.clusterRef", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class HarperNode extends CustomResource<HarperNodeSpec, HarperNodeStatus> implements Namespaced {
+
+    // Overridden to make spec required in the CRD: its own rules (clusterRef, hostname or url)
+    // would not run on a HarperNode without one.
+    @Override
+    @Required
+    public HarperNodeSpec getSpec() {
+        return super.getSpec();
+    }
 }

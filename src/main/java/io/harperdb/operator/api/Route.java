@@ -33,35 +33,42 @@ public final class Route {
     private final String value;
     private final String hostname;
     private final Integer port;
+    /** Read from JSON that is neither a string nor an object: never valid. */
+    private final boolean malformed;
 
-    private Route(String value, String hostname, Integer port) {
+    private Route(String value, String hostname, Integer port, boolean malformed) {
         this.value = value;
         this.hostname = hostname;
         this.port = port;
+        this.malformed = malformed;
     }
 
     /** The string form: "host", "host:port" or "wss://host:port". */
     public static Route of(String value) {
-        return new Route(Objects.requireNonNull(value, "value"), null, null);
+        return new Route(Objects.requireNonNull(value, "value"), null, null, false);
     }
 
     /** The object form {@code {hostname, port}}; port may be null (HarperDB's default port). */
     public static Route of(String hostname, Integer port) {
-        return new Route(null, Objects.requireNonNull(hostname, "hostname"), port);
+        return new Route(null, Objects.requireNonNull(hostname, "hostname"), port, false);
     }
 
     static Route fromJson(JsonNode node) {
         if (node == null || node.isNull()) {
-            return new Route(null, null, null);
+            return new Route(null, null, null, true);
+        }
+        if (node.isTextual()) {
+            return new Route(node.asText(), null, null, false);
         }
         if (node.isObject()) {
             JsonNode host = node.get("hostname");
             JsonNode port = node.get("port");
             return new Route(null,
                     host != null && host.isTextual() ? host.asText() : null,
-                    port != null && port.canConvertToInt() ? port.asInt() : null);
+                    port != null && port.isIntegralNumber() && port.canConvertToInt() ? port.asInt() : null,
+                    port != null && !(port.isIntegralNumber() && port.canConvertToInt()));
         }
-        return new Route(node.isValueNode() ? node.asText() : node.toString(), null, null);
+        return new Route(node.toString(), null, null, true);
     }
 
     void toJson(JsonGenerator json) throws IOException {
@@ -101,6 +108,9 @@ public final class Route {
 
     /** Whether HarperDB can use the route: the schema's rules, checked again in Java. */
     public boolean isValid() {
+        if (malformed) {
+            return false;
+        }
         if (value != null) {
             return value.matches(ApiPatterns.ROUTE);
         }
@@ -110,12 +120,12 @@ public final class Route {
     @Override
     public boolean equals(Object o) {
         return o instanceof Route r && Objects.equals(value, r.value) && Objects.equals(hostname, r.hostname)
-                && Objects.equals(port, r.port);
+                && Objects.equals(port, r.port) && malformed == r.malformed;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(value, hostname, port);
+        return Objects.hash(value, hostname, port, malformed);
     }
 
     @Override
@@ -142,6 +152,12 @@ public final class Route {
         @Override
         public Route deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             return fromJson(parser.readValueAsTree());
+        }
+
+        // a null entry reads as an invalid route, so that readers need no null check
+        @Override
+        public Route getNullValue(DeserializationContext context) {
+            return fromJson(null);
         }
     }
 }

@@ -26,6 +26,7 @@ public final class RouteSchema implements SchemaCustomizer.Customizer {
         JSONSchemaProps route = replication.getProperties().get("routes").getItems().getSchema();
         route.setDescription("\"host\", \"host:port\", \"wss://host:port\" or {hostname, port}");
         route.setPattern(ApiPatterns.ROUTE);
+        route.setMaxLength(300L);
         route.setRequired(List.of("hostname"));
         // ordered, so that every build writes the same CRD
         Map<String, JSONSchemaProps> fields = new LinkedHashMap<>();
