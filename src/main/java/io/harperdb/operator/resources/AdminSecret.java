@@ -84,7 +84,7 @@ public final class AdminSecret {
         return new SecretBuilder()
                 .withNewMetadata()
                 .withName(name)
-                .withNamespace(cluster.getMetadata().getNamespace())
+                .withNamespace(ResourceNames.namespace(cluster))
                 .withLabels(ResourceNames.labels(cluster))
                 .endMetadata()
                 .withType(TYPE)
