@@ -1,0 +1,72 @@
+package io.harperdb.operator.resources;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.harperdb.operator.api.HarperCluster;
+import java.util.List;
+
+/** The Services of a cluster's managed instances. */
+public final class DesiredServices {
+
+    private DesiredServices() {
+    }
+
+    /**
+     * The headless Service that governs the StatefulSet: it gives each pod its DNS name
+     * ({@code demo-0.demo-hdb.<namespace>.svc}), each member's identity. It publishes pods that are not
+     * ready: a member must be reachable by name to be added to the cluster and to catch up, which is
+     * what makes it ready.
+     */
+    public static Service headless(HarperCluster cluster) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.headlessService(cluster))
+                .withNamespace(ResourceNames.namespace(cluster))
+                .withLabels(ResourceNames.labels(cluster))
+                .withOwnerReferences(OwnerReferences.controller(cluster))
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP("None")
+                .withPublishNotReadyAddresses(true)
+                .withSelector(ResourceNames.selectorLabels(cluster))
+                .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                        port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
+                        port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION))
+                .endSpec()
+                .build();
+    }
+
+    /** The Service clients use, with the ready members only: the Operations API and HarperDB's HTTP. */
+    public static Service client(HarperCluster cluster) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.clientService(cluster))
+                .withNamespace(ResourceNames.namespace(cluster))
+                .withLabels(ResourceNames.labels(cluster))
+                .withOwnerReferences(OwnerReferences.controller(cluster))
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(ResourceNames.selectorLabels(cluster))
+                .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                        port(HarperPorts.HTTP_NAME, HarperPorts.HTTP))
+                .endSpec()
+                .build();
+    }
+
+    static List<Service> all(HarperCluster cluster) {
+        return List.of(headless(cluster), client(cluster));
+    }
+
+    private static ServicePort port(String name, int port) {
+        return new ServicePortBuilder()
+                .withName(name)
+                .withPort(port)
+                .withTargetPort(new IntOrString(name))
+                .withProtocol("TCP")
+                .build();
+    }
+}

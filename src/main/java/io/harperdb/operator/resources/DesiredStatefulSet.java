@@ -1,0 +1,157 @@
+package io.harperdb.operator.resources;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Instances;
+import io.harperdb.operator.api.Storage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The StatefulSet of a cluster's managed instances: one HarperDB container per pod (and the replication
+ * sidecar unless disabled), one volume claim per pod for HarperDB's data.
+ *
+ * <p>Choices:
+ * <ul>
+ * <li>podManagementPolicy Parallel: HarperDB members are peers (no leader, nothing to bootstrap from
+ *     pod 0), and the operator forms the mesh with add_node once each member answers. OrderedReady would
+ *     only slow a start down (each install takes a while), and with readiness from the sidecar (caught
+ *     up with its peers) a pod could wait for peers that OrderedReady does not start yet.</li>
+ * <li>updateStrategy OnDelete: the StatefulSet controller replaces no pod by itself. The operator rolls a
+ *     changed template one pod at a time, each once the previous one is back and caught up, and not at
+ *     all while the cluster is paused; pods carry {@link TemplateHash#ANNOTATION} for this.</li>
+ * <li>Volume claims are kept when the StatefulSet is deleted (data outlives a mistaken deletion), and
+ *     deleted on scale-down only when {@code storage.deleteClaimsOnScaleDown} says so.</li>
+ * </ul>
+ * Immutable once created: selector, serviceName, podManagementPolicy and volumeClaimTemplates (so the
+ * storage size and class apply to new clusters only).
+ */
+public final class DesiredStatefulSet {
+    /** The environment variable that gives the operator its own image, the sidecar's image. */
+    public static final String OPERATOR_IMAGE_ENV = "OPERATOR_IMAGE";
+    public static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+    static final String PARALLEL = "Parallel";
+    static final String ON_DELETE = "OnDelete";
+    static final String RETAIN = "Retain";
+    static final String DELETE = "Delete";
+
+    private final String sidecarImage;
+
+    /** @param sidecarImage the operator's own image, which runs the sidecar; may be null when no cluster enables it */
+    public DesiredStatefulSet(String sidecarImage) {
+        this.sidecarImage = sidecarImage;
+    }
+
+    public static DesiredStatefulSet fromEnvironment(Map<String, String> env) {
+        return new DesiredStatefulSet(env.get(OPERATOR_IMAGE_ENV));
+    }
+
+    public StatefulSet build(HarperCluster cluster) {
+        Instances instances = instances(cluster);
+        Storage storage = instances.getStorage() == null ? new Storage() : instances.getStorage();
+        return new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.statefulSet(cluster))
+                .withNamespace(ResourceNames.namespace(cluster))
+                .withLabels(ResourceNames.labels(cluster))
+                .withOwnerReferences(OwnerReferences.controller(cluster))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(ManagedMembers.replicas(cluster))
+                .withServiceName(ResourceNames.headlessService(cluster))
+                .withNewSelector().withMatchLabels(ResourceNames.selectorLabels(cluster)).endSelector()
+                .withPodManagementPolicy(PARALLEL)
+                .withNewUpdateStrategy().withType(ON_DELETE).endUpdateStrategy()
+                .withNewPersistentVolumeClaimRetentionPolicy()
+                .withWhenDeleted(RETAIN)
+                .withWhenScaled(Boolean.TRUE.equals(storage.getDeleteClaimsOnScaleDown()) ? DELETE : RETAIN)
+                .endPersistentVolumeClaimRetentionPolicy()
+                .withTemplate(podTemplate(cluster, instances))
+                .withVolumeClaimTemplates(dataClaim(cluster, storage))
+                .endSpec()
+                .build();
+    }
+
+    /** The pod template, its {@link TemplateHash} in its annotations. */
+    PodTemplateSpec podTemplate(HarperCluster cluster, Instances instances) {
+        List<Container> containers = new ArrayList<>();
+        containers.add(HarperContainer.build(cluster, instances));
+        List<Volume> volumes = new ArrayList<>();
+        if (sidecarEnabled(instances)) {
+            if (sidecarImage == null || sidecarImage.isBlank()) {
+                throw new IllegalStateException("HarperCluster " + ResourceNames.name(cluster)
+                        + " enables the sidecar, which runs the operator's image, but " + OPERATOR_IMAGE_ENV + " is not set");
+            }
+            containers.add(SidecarContainer.build(sidecarImage));
+            volumes.addAll(SidecarContainer.volumes(cluster));
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(DEFAULT_CONTAINER_ANNOTATION, HarperContainer.NAME);
+        PodTemplateSpec template = new PodTemplateSpecBuilder()
+                .withNewMetadata()
+                .withLabels(ResourceNames.labels(cluster))
+                .withAnnotations(annotations)
+                .endMetadata()
+                .withNewSpec()
+                .withContainers(containers)
+                .withVolumes(volumes)
+                .withSecurityContext(PodSecurity.pod())
+                // HarperDB takes any variable named like a config key as config: the service links
+                // (FOO_PORT=tcp://... for every Service in the namespace) must not become config.
+                .withEnableServiceLinks(false)
+                // Nothing in the pod talks to the Kubernetes API.
+                .withAutomountServiceAccountToken(false)
+                // Members on different nodes, where the scheduler can: one node's loss takes one member.
+                .withNewAffinity().withNewPodAntiAffinity()
+                .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+                .withWeight(100)
+                .withNewPodAffinityTerm()
+                .withTopologyKey("kubernetes.io/hostname")
+                .withNewLabelSelector().withMatchLabels(ResourceNames.selectorLabels(cluster)).endLabelSelector()
+                .endPodAffinityTerm()
+                .endPreferredDuringSchedulingIgnoredDuringExecution()
+                .endPodAntiAffinity().endAffinity()
+                .endSpec()
+                .build();
+        template.getMetadata().getAnnotations().put(TemplateHash.ANNOTATION, TemplateHash.of(template));
+        return template;
+    }
+
+    static PersistentVolumeClaim dataClaim(HarperCluster cluster, Storage storage) {
+        return new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(HarperContainer.DATA_VOLUME)
+                .withLabels(ResourceNames.selectorLabels(cluster))
+                .endMetadata()
+                .withNewSpec()
+                .withAccessModes("ReadWriteOnce")
+                .withStorageClassName(storage.getStorageClassName())
+                .withNewResources()
+                .addToRequests("storage", new Quantity(storage.getSize() == null ? Storage.DEFAULT_SIZE : storage.getSize()))
+                .endResources()
+                .endSpec()
+                .build();
+    }
+
+    static boolean sidecarEnabled(Instances instances) {
+        return instances.getSidecar() == null || !Boolean.FALSE.equals(instances.getSidecar().getEnabled());
+    }
+
+    static Instances instances(HarperCluster cluster) {
+        Instances instances = cluster.getSpec() == null ? null : cluster.getSpec().getInstances();
+        if (instances == null) {
+            throw new IllegalArgumentException("HarperCluster " + ResourceNames.name(cluster) + " has no managed instances");
+        }
+        return instances;
+    }
+}

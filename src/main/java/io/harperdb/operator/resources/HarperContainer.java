@@ -1,0 +1,171 @@
+package io.harperdb.operator.resources;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Instances;
+import io.harperdb.operator.api.Replication;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HarperDB container of a managed pod. HarperDB is configured by environment variables only: the
+ * image's {@code harperdb} installs on first start from them (no prompts), and applies them again on
+ * every start. Each variable below is a key of HarperDB 4.7's configuration (CONFIG_PARAM_MAP of the
+ * npm package) or one of its install variables.
+ */
+public final class HarperContainer {
+    public static final String NAME = "harperdb";
+    public static final String DATA_VOLUME = "data";
+    public static final String DATA_PATH = "/home/harperdb/hdb";
+    public static final String HEALTH_PATH = "/health";
+
+    /** Set from the pod's name, so that the next variable can derive the pod's own hostname from it. */
+    public static final String POD_NAME = "POD_NAME";
+    public static final String REPLICATION_HOSTNAME = "REPLICATION_HOSTNAME";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HarperContainer() {
+    }
+
+    static Container build(HarperCluster cluster, Instances instances) {
+        return new ContainerBuilder()
+                .withName(NAME)
+                .withImage(instances.getImage() == null ? Instances.DEFAULT_IMAGE : instances.getImage())
+                .withPorts(ports())
+                .withEnv(env(cluster, instances))
+                .withResources(copy(instances.getResources()))
+                .withVolumeMounts(new VolumeMountBuilder()
+                        .withName(DATA_VOLUME).withMountPath(DATA_PATH).build())
+                // An install (first start) or a large database's start can take minutes: the startup probe
+                // holds liveness off for up to 10 minutes.
+                .withStartupProbe(health(10, 60))
+                .withLivenessProbe(health(10, 6))
+                // Out of the client Service while HarperDB does not answer; with the sidecar, its /readyz
+                // (replication caught up) must pass too.
+                .withReadinessProbe(health(5, 3))
+                .withSecurityContext(PodSecurity.container(false))
+                .build();
+    }
+
+    static List<ContainerPort> ports() {
+        return List.of(
+                port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
+                port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION));
+    }
+
+    /**
+     * The environment. Order matters: Kubernetes expands {@code $(VAR)} in a value only from variables
+     * defined earlier in the list (an unresolved reference stays as written), so POD_NAME comes before
+     * REPLICATION_HOSTNAME.
+     */
+    static List<EnvVar> env(HarperCluster cluster, Instances instances) {
+        String adminSecret = ResourceNames.adminSecret(cluster);
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName(POD_NAME)
+                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+        env.add(value(REPLICATION_HOSTNAME, "$(" + POD_NAME + ")" + ManagedMembers.hostnameSuffix(cluster)));
+        env.add(value("REPLICATION_SECUREPORT", String.valueOf(HarperPorts.REPLICATION)));
+        env.add(value("REPLICATION_DATABASES", databases(cluster.getSpec().getReplication())));
+        // Install: accept the licence, create the super_user from the admin Secret (at install only).
+        env.add(value("TC_AGREEMENT", "yes"));
+        env.add(secret("HDB_ADMIN_USERNAME", adminSecret, AdminSecret.USERNAME_KEY));
+        env.add(secret("HDB_ADMIN_PASSWORD", adminSecret, AdminSecret.PASSWORD_KEY));
+        env.add(value("ROOTPATH", DATA_PATH));
+        env.add(value("DEFAULTS_MODE", "prod"));
+        // Plain ports inside the cluster (the operator and the sidecar speak http); "null" turns the
+        // secure ones off, as a port and a secure port on the same number would collide.
+        env.add(value("OPERATIONSAPI_NETWORK_PORT", String.valueOf(HarperPorts.OPERATIONS)));
+        env.add(value("OPERATIONSAPI_NETWORK_SECUREPORT", "null"));
+        env.add(value("HTTP_PORT", String.valueOf(HarperPorts.HTTP)));
+        env.add(value("HTTP_SECUREPORT", "null"));
+        env.add(value("LOCALSTUDIO_ENABLED", "false"));
+        // Logs to stdout too, for kubectl logs.
+        env.add(value("LOGGING_STDSTREAMS", "true"));
+        String threads = threads(instances.getResources());
+        if (threads != null) {
+            env.add(value("THREADS_COUNT", threads));
+        }
+        return env;
+    }
+
+    /**
+     * HarperDB's replication.databases: "*" for all, else a JSON array, which HarperDB parses from a
+     * variable's value ([...] is read as JSON).
+     */
+    static String databases(Replication replication) {
+        List<String> databases = replication == null ? null : replication.getDatabases();
+        if (databases == null || databases.isEmpty() || databases.contains("*")) {
+            return "*";
+        }
+        try {
+            return JSON.writeValueAsString(databases);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * HarperDB starts one worker thread per CPU it sees, and in a container it sees the node's CPUs: a
+     * pod given 2 CPUs on a 64-CPU node would start 64 threads. So the threads follow the CPU limit (or
+     * request), rounded up; with neither, HarperDB's own default stays.
+     */
+    static String threads(ResourceRequirements resources) {
+        if (resources == null) {
+            return null;
+        }
+        Quantity cpu = resources.getLimits() != null ? resources.getLimits().get("cpu") : null;
+        if (cpu == null && resources.getRequests() != null) {
+            cpu = resources.getRequests().get("cpu");
+        }
+        if (cpu == null) {
+            return null;
+        }
+        BigDecimal cores = cpu.getNumericalAmount().setScale(0, RoundingMode.CEILING);
+        return String.valueOf(Math.max(1, cores.intValueExact()));
+    }
+
+    private static Probe health(int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(HEALTH_PATH).withPort(new IntOrString(HarperPorts.OPERATIONS_NAME)).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    private static ContainerPort port(String name, int port) {
+        return new ContainerPortBuilder().withName(name).withContainerPort(port).withProtocol("TCP").build();
+    }
+
+    private static EnvVar value(String name, String value) {
+        return new EnvVarBuilder().withName(name).withValue(value).build();
+    }
+
+    private static EnvVar secret(String name, String secret, String key) {
+        return new EnvVarBuilder().withName(name)
+                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).endSecretKeyRef().endValueFrom()
+                .build();
+    }
+
+    private static ResourceRequirements copy(ResourceRequirements resources) {
+        return resources == null ? null : new ResourceRequirementsBuilder(resources).build();
+    }
+}

@@ -1,0 +1,21 @@
+package io.harperdb.operator.resources;
+
+/** The ports of a managed pod, and the names its containers and Services give them. */
+public final class HarperPorts {
+    /** HarperDB's Operations API (plain HTTP inside the cluster). */
+    public static final int OPERATIONS = 9925;
+    /** HarperDB's HTTP interface (REST, custom functions). */
+    public static final int HTTP = 9926;
+    /** HarperDB's replication (wss). */
+    public static final int REPLICATION = 9933;
+    /** The sidecar's /healthz, /readyz and /metrics. */
+    public static final int SIDECAR = 9950;
+
+    public static final String OPERATIONS_NAME = "operations";
+    public static final String HTTP_NAME = "http";
+    public static final String REPLICATION_NAME = "replication";
+    public static final String SIDECAR_NAME = "sidecar";
+
+    private HarperPorts() {
+    }
+}

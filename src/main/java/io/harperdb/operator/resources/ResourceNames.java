@@ -1,0 +1,87 @@
+package io.harperdb.operator.resources;
+
+import io.harperdb.operator.api.HarperCluster;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Names and labels of the resources the operator owns for a cluster's managed instances. For a
+ * cluster {@code demo}: StatefulSet {@code demo}, pods {@code demo-0..}, headless Service
+ * {@code demo-hdb}, client Service {@code demo}, PodDisruptionBudget {@code demo}, admin Secret
+ * {@code spec.adminSecret} or {@code demo-admin}.
+ */
+public final class ResourceNames {
+    public static final String LABEL_NAME = "app.kubernetes.io/name";
+    public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+    public static final String APP_NAME = "harperdb";
+    public static final String MANAGED_BY = "harperdb-operator";
+    public static final String COMPONENT = "database";
+
+    static final String HEADLESS_SUFFIX = "-hdb";
+    static final String ADMIN_SECRET_SUFFIX = "-admin";
+
+    private ResourceNames() {
+    }
+
+    public static String statefulSet(HarperCluster cluster) {
+        return name(cluster);
+    }
+
+    /** The headless Service that gives each pod its stable DNS name (the StatefulSet's serviceName). */
+    public static String headlessService(HarperCluster cluster) {
+        return name(cluster) + HEADLESS_SUFFIX;
+    }
+
+    /** The Service that clients use: it routes to ready members only. */
+    public static String clientService(HarperCluster cluster) {
+        return name(cluster);
+    }
+
+    public static String podDisruptionBudget(HarperCluster cluster) {
+        return name(cluster);
+    }
+
+    /** {@code spec.adminSecret} when it names one, else {@code <cluster>-admin}. */
+    public static String adminSecret(HarperCluster cluster) {
+        String named = cluster.getSpec() == null ? null : cluster.getSpec().getAdminSecret();
+        return named != null && !named.isBlank() ? named : name(cluster) + ADMIN_SECRET_SUFFIX;
+    }
+
+    public static String pod(HarperCluster cluster, int ordinal) {
+        if (ordinal < 0) {
+            throw new IllegalArgumentException("ordinal must not be negative: " + ordinal);
+        }
+        return statefulSet(cluster) + "-" + ordinal;
+    }
+
+    /** The labels of every owned resource and of the pods. */
+    public static Map<String, String> labels(HarperCluster cluster) {
+        Map<String, String> labels = new LinkedHashMap<>(selectorLabels(cluster));
+        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+        labels.put(LABEL_COMPONENT, COMPONENT);
+        return labels;
+    }
+
+    /** The labels that select a cluster's pods; immutable in a StatefulSet, so kept to name and instance. */
+    public static Map<String, String> selectorLabels(HarperCluster cluster) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_NAME, APP_NAME);
+        labels.put(LABEL_INSTANCE, name(cluster));
+        return labels;
+    }
+
+    static String name(HarperCluster cluster) {
+        return cluster.getMetadata().getName();
+    }
+
+    static String namespace(HarperCluster cluster) {
+        String namespace = cluster.getMetadata().getNamespace();
+        if (namespace == null || namespace.isBlank()) {
+            // The pods' DNS names contain it, so a cluster without one cannot have managed instances.
+            throw new IllegalArgumentException("HarperCluster " + name(cluster) + " has no namespace");
+        }
+        return namespace;
+    }
+}

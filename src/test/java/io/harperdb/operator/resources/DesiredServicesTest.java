@@ -1,0 +1,50 @@
+package io.harperdb.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Service;
+import org.junit.jupiter.api.Test;
+
+class DesiredServicesTest {
+
+    @Test
+    void theHeadlessServiceNamesEveryMemberReadyOrNot() {
+        Service headless = DesiredServices.headless(Clusters.demo());
+
+        assertThat(headless.getMetadata().getName()).isEqualTo("demo-hdb");
+        assertThat(headless.getMetadata().getNamespace()).isEqualTo("ns");
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(headless.getSpec().getSelector()).isEqualTo(ResourceNames.selectorLabels(Clusters.demo()));
+        assertThat(headless.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+                .containsExactly("operations=9925->operations", "http=9926->http", "replication=9933->replication");
+    }
+
+    @Test
+    void theClientServiceReachesReadyMembersOnly() {
+        Service client = DesiredServices.client(Clusters.demo());
+
+        assertThat(client.getMetadata().getName()).isEqualTo("demo");
+        assertThat(client.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(client.getSpec().getClusterIP()).isNull();
+        assertThat(client.getSpec().getPublishNotReadyAddresses()).isNotEqualTo(Boolean.TRUE);
+        assertThat(client.getSpec().getSelector()).isEqualTo(ResourceNames.selectorLabels(Clusters.demo()));
+        assertThat(client.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort())
+                .containsExactly("operations=9925", "http=9926");
+    }
+
+    @Test
+    void bothAreLabelledAndOwnedByTheCluster() {
+        for (Service service : DesiredServices.all(Clusters.demo())) {
+            assertThat(service.getMetadata().getLabels()).isEqualTo(ResourceNames.labels(Clusters.demo()));
+            assertThat(service.getMetadata().getOwnerReferences()).singleElement()
+                    .isEqualTo(OwnerReferences.controller(Clusters.demo()));
+        }
+    }
+
+    @Test
+    void theStatefulSetIsGovernedByTheHeadlessService() {
+        assertThat(new DesiredStatefulSet(Clusters.OPERATOR_IMAGE).build(Clusters.demo()).getSpec().getServiceName())
+                .isEqualTo(DesiredServices.headless(Clusters.demo()).getMetadata().getName());
+    }
+}
