@@ -183,6 +183,7 @@ public final class ReplicationPlanner {
             for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
                 if (input.leaving().contains(e.getKey())) continue;
                 String problem = e.getValue().size() > 1 ? "declared " + e.getValue().size() + " times" : problem(e.getValue().get(0));
+                if (problem == null) problem = reportsAnotherName(e.getValue().get(0));
                 if (problem != null) {
                     invalid.put(e.getKey(), problem);
                 } else {
@@ -235,6 +236,19 @@ public final class ReplicationPlanner {
                 }
             }
             return null;
+        }
+
+        /**
+         * A member whose cluster_status names it otherwise is known to its peers by that name: adding it
+         * under the declared one would repeat on every poll. Its reported name counts as declared (never
+         * a stray). Checked for hostname members only: what a url-only member reports is not verified.
+         */
+        private String reportsAnotherName(DesiredMember m) {
+            ObservedMember seen = input.observed().get(m.name());
+            String reported = seen == null || seen.status() == null ? null : seen.status().nodeName();
+            if (reported == null || m.connection().hostname() == null || reported.equals(m.name())) return null;
+            declared.add(reported);
+            return "reports node_name " + reported;
         }
 
         private static List<Subscription> sorted(List<Subscription> subscriptions) {

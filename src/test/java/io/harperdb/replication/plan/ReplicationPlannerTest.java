@@ -556,6 +556,21 @@ class ReplicationPlannerTest {
         }
 
         @Test
+        void aMemberReportingAnotherNodeNameIsReportedNotAddedOverAndOver() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "10.0.0.3");
+            Map<String, ObservedMember> observed = new java.util.HashMap<>(sim.observeAll());
+            ObservedMember asSeen = sim.observe("10.0.0.3");
+            observed.put("c", new ObservedMember("c", asSeen.status(), null, null));
+            PlanInput input = new PlanInput(List.of(full("a"), full("b"), full("c")), observed, Set.of(), List.of(), true);
+
+            Plan plan = ReplicationPlanner.plan(input);
+
+            assertThat(plan.operations()).isEmpty();
+            assertThat(plan.invalid()).containsEntry("c", "reports node_name 10.0.0.3");
+            assertThat(plan.strays()).isEmpty();
+        }
+
+        @Test
         void noOperationShowsACredential() {
             FakeHarper sim = new FakeHarper().mesh("a", "b", "x");
             sim.node("c");
