@@ -3,7 +3,7 @@ MVN ?= mvn -B -ntp
 HARPERDB_VERSION ?= 4.7.29
 HARPERDB_DIR ?= .harperdb
 
-.PHONY: build test run harperdb clean crds
+.PHONY: build test run harperdb clean crds bench
 
 build:
 	$(MVN) package -DskipTests
@@ -14,6 +14,10 @@ test: harperdb
 
 harperdb:
 	scripts/install-harperdb.sh $(HARPERDB_DIR) $(HARPERDB_VERSION)
+
+# Planner time and allocation per plan for 10, 100 and 1000 members (a main, not a test).
+bench:
+	$(MVN) -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.harperdb.replication.plan.PlannerBenchmark
 
 clean:
 	$(MVN) clean

@@ -116,6 +116,8 @@ public final class ReplicationPlanner {
         private BitSet[] fullListed;
         private Map<Integer, PeerConnection>[] partialRecords;
         private BitSet listsKeptStrayFully;
+        // a partial member's full records of names outside the index that no removal of this plan takes away
+        private Map<Integer, Set<String>> keptOthersListedFully;
         private final SortedMap<String, BitSet> leavingListers = new TreeMap<>();
         private final SortedMap<String, BitSet> strayListers = new TreeMap<>();
 
@@ -181,6 +183,7 @@ public final class ReplicationPlanner {
             for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
                 if (input.leaving().contains(e.getKey())) continue;
                 String problem = e.getValue().size() > 1 ? "declared " + e.getValue().size() + " times" : problem(e.getValue().get(0));
+                if (problem == null) problem = reportsAnotherName(e.getValue().get(0));
                 if (problem != null) {
                     invalid.put(e.getKey(), problem);
                 } else {
@@ -235,6 +238,19 @@ public final class ReplicationPlanner {
             return null;
         }
 
+        /**
+         * A member whose cluster_status names it otherwise is known to its peers by that name: adding it
+         * under the declared one would repeat on every poll. Its reported name counts as declared (never
+         * a stray). Checked for hostname members only: what a url-only member reports is not verified.
+         */
+        private String reportsAnotherName(DesiredMember m) {
+            ObservedMember seen = input.observed().get(m.name());
+            String reported = seen == null || seen.status() == null ? null : seen.status().nodeName();
+            if (reported == null || m.connection().hostname() == null || reported.equals(m.name())) return null;
+            declared.add(reported);
+            return "reports node_name " + reported;
+        }
+
         private static List<Subscription> sorted(List<Subscription> subscriptions) {
             List<Subscription> copy = new ArrayList<>(subscriptions);
             copy.sort(Comparator.comparing(Subscription::database).thenComparing(Subscription::table));
@@ -248,6 +264,7 @@ public final class ReplicationPlanner {
             fullListed = new BitSet[n];
             partialRecords = new Map[n];
             listsKeptStrayFully = new BitSet(n);
+            keptOthersListedFully = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 listed[i] = new BitSet(n);
                 fullListed[i] = new BitSet(n);
@@ -269,9 +286,14 @@ public final class ReplicationPlanner {
                         }
                     } else if (input.leaving().contains(name)) {
                         leavingListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
-                    } else if (!declared.contains(name)) {
-                        strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
-                        if (!input.pruneUnknownNodes() && isFullRecord(peer)) listsKeptStrayFully.set(i);
+                    } else {
+                        boolean stray = !declared.contains(name);
+                        if (stray) strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
+                        boolean kept = !stray || !input.pruneUnknownNodes();
+                        if (kept && isFullRecord(peer)) {
+                            if (stray) listsKeptStrayFully.set(i);
+                            if (partial[i]) keptOthersListedFully.computeIfAbsent(i, k -> new TreeSet<>()).add(name);
+                        }
                     }
                 }
             }
@@ -282,38 +304,34 @@ public final class ReplicationPlanner {
         /**
          * Members to detach: a record of the wrong kind (full where the link must be partial, or the
          * reverse) can only be fixed by remove_node and re-adding (update_node keeps replicates: true).
-         * Each wrong pair is resolved by detaching one of its two members: the one in most wrong pairs,
-         * then the partial one (the converting member, as in the verified recipe), then by name.
+         * A partial member must have no full record either way, of anyone that stays: it is detached
+         * (the recipe verified on 4.7.29). Between two full members a partial record means one of them
+         * was partial: each such pair is resolved by detaching the member in most such pairs, then by
+         * name. A pair with an unreachable member waits for it, unless the reachable one is partial.
          */
         private BitSet chooseDetached() {
-            BitSet[] wrong = new BitSet[n];
             BitSet detached = new BitSet(n);
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
-                for (int j = fullListed[i].nextSetBit(0); j >= 0; j = fullListed[i].nextSetBit(j + 1)) {
-                    if (!partial[i] && !partial[j]) continue;
-                    if (reachable.get(j)) {
-                        markWrong(wrong, i, j);
-                    } else if (partial[i]) {
-                        // i's own full record of an unreachable peer: i can convert without that peer
-                        detached.set(i);
+                if (partial[i]) {
+                    if (!fullListed[i].isEmpty() || keptOthersListedFully.containsKey(i)) detached.set(i);
+                } else {
+                    for (int j = fullListed[i].nextSetBit(0); j >= 0; j = fullListed[i].nextSetBit(j + 1)) {
+                        if (partial[j] && reachable.get(j)) detached.set(j);
                     }
-                    // else j must convert: it waits until reachable
                 }
+            }
+            BitSet[] wrong = new BitSet[n];
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                if (partial[i]) continue;
                 for (int j : partialRecords[i].keySet()) {
-                    if (!partial[i] && !partial[j] && reachable.get(j)) markWrong(wrong, i, j);
+                    if (!partial[j] && reachable.get(j)) markWrong(wrong, i, j);
                 }
             }
             int[] count = new int[n];
             for (int i = 0; i < n; i++) {
-                if (wrong[i] != null && !detached.get(i)) {
-                    BitSet open = (BitSet) wrong[i].clone();
-                    open.andNot(detached);
-                    count[i] = open.cardinality();
-                }
+                if (wrong[i] != null) count[i] = wrong[i].cardinality();
             }
-            TreeSet<Integer> queue = new TreeSet<>(Comparator.<Integer>comparingInt(i -> -count[i])
-                    .thenComparing(i -> !partial[i])
-                    .thenComparingInt(i -> i));
+            TreeSet<Integer> queue = new TreeSet<>(Comparator.<Integer>comparingInt(i -> -count[i]).thenComparingInt(i -> i));
             for (int i = 0; i < n; i++) {
                 if (count[i] > 0) queue.add(i);
             }
@@ -372,7 +390,9 @@ public final class ReplicationPlanner {
 
         /**
          * The detached member's own records of the wrong kind, deleted on itself (remove_node leaves them,
-         * and a re-add would merge into them). Records of members removed in this plan go with the removal.
+         * and a re-add would merge into them). Records of nodes removed in this plan go with the removal;
+         * a partial member's full records of strays and invalid declarations go too (they would keep it
+         * in the full mesh).
          */
         private List<PlannedOperation> planRecordDeletions(BitSet detached, BitSet removed) {
             List<PlannedOperation> deletions = new ArrayList<>();
@@ -384,13 +404,12 @@ public final class ReplicationPlanner {
                 for (int j : partialRecords[x].keySet()) {
                     if (!partial[x] && !partial[j] && !removed.get(j)) ids.set(j);
                 }
-                if (ids.isEmpty()) continue;
-                List<String> idNames = new ArrayList<>();
+                Set<String> idNames = new TreeSet<>(keptOthersListedFully.getOrDefault(x, Set.of()));
                 for (int j = ids.nextSetBit(0); j >= 0; j = ids.nextSetBit(j + 1)) {
                     idNames.add(names[j]);
                     forget(x, j);
                 }
-                deletions.add(new DeleteNodeRecords(names[x], idNames));
+                if (!idNames.isEmpty()) deletions.add(new DeleteNodeRecords(names[x], List.copyOf(idNames)));
             }
             return deletions;
         }
@@ -522,7 +541,8 @@ public final class ReplicationPlanner {
             boolean thereOk = there != null && sameSubscriptions(there.subscriptions(), viewSet);
             boolean backOk = back != null && sameSubscriptions(back.subscriptions(), backSet);
             if (thereOk && backOk) return;
-            if (there == null && back == null && carriesNothing(view)) return;
+            // a link that carries nothing is not made; a side that has one must still say so
+            if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
             AddNodeRequest connection = members[named].connection();
             // update_node names by hostname only and rebuilds the URL from the local port: only for
             // existing links to hostname-only members; add_node (an upsert too) for everything else

@@ -16,6 +16,7 @@ import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,8 @@ final class FakeHarper {
 
     private final TreeMap<String, Node> nodes = new TreeMap<>();
     private final boolean leaky;
-    int operationsApplied;
+    /** Gossip after every operation (else after full adds and at the end of a plan: gossip is asynchronous). */
+    boolean eagerGossip = true;
 
     FakeHarper(boolean leaky) {
         this.leaky = leaky;
@@ -71,6 +73,10 @@ final class FakeHarper {
 
     FakeHarper() {
         this(false);
+    }
+
+    boolean isLeaky() {
+        return leaky;
     }
 
     Node node(String name) {
@@ -193,11 +199,11 @@ final class FakeHarper {
 
     void apply(Plan plan) {
         for (PlannedOperation op : plan.operations()) apply(op);
+        gossip();
     }
 
     void apply(PlannedOperation op) {
         Node target = reachableNode(op.target(), "sent to");
-        operationsApplied++;
         if (op instanceof AddNode a) {
             add(target, a.request());
         } else if (op instanceof ConfigureCluster c) {
@@ -225,17 +231,31 @@ final class FakeHarper {
                 }
             }
         } else if (op instanceof SetRoutes s) {
+            List<Route> known = operatorsView(target);
             for (Route route : s.routes()) {
                 if (!target.config.contains(route)) target.config.add(route);
+                if (!known.contains(route)) known.add(route);
             }
-            target.written = List.copyOf(target.config);
+            target.written = List.copyOf(known);
         } else if (op instanceof DeleteRoutes d) {
+            List<Route> known = operatorsView(target);
             target.config.removeAll(d.routes());
-            target.written = List.copyOf(target.config);
+            known.removeAll(d.routes());
+            target.written = List.copyOf(known);
         } else {
             throw new AssertionError("unknown operation " + op);
         }
-        gossip();
+        boolean addsFullRecords = op instanceof ConfigureCluster
+                || (op instanceof AddNode a && (a.request().subscriptions() == null || a.request().subscriptions().isEmpty()));
+        if (eagerGossip || addsFullRecords) gossip();
+    }
+
+    /**
+     * What the operator records having written: its previous record (or, never written, the loaded
+     * routes) with the change applied. The config itself may hold routes it never saw.
+     */
+    private static List<Route> operatorsView(Node node) {
+        return new ArrayList<>(node.written != null ? node.written : node.loaded != null ? node.loaded : List.of());
     }
 
     /** A restart loads the config's routes. */
@@ -271,23 +291,33 @@ final class FakeHarper {
         named.records.put(target.name, stale != null && stale.replicates() ? new Rec(true, back) : Rec.partial(back));
     }
 
+    /** Lets gossip run, as it has before anyone observes a real cluster. */
+    FakeHarper settle() {
+        gossip();
+        return this;
+    }
+
     /** Full records spread through each mesh (and, when leaky, partial records of outsiders too). */
     private void gossip() {
-        Map<String, String> parent = new HashMap<>();
-        for (String name : nodes.keySet()) parent.put(name, name);
-        for (Node a : nodes.values()) {
-            a.records.forEach((b, rec) -> {
-                Node nb = nodes.get(b);
-                if (rec.replicates() && nb != null && nb.records.containsKey(a.name) && nb.records.get(a.name).replicates()) {
-                    union(parent, a.name, b);
-                }
-            });
+        List<Node> all = new ArrayList<>(nodes.values());
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) index.put(all.get(i).name, i);
+        int[] parent = new int[all.size()];
+        for (int i = 0; i < parent.length; i++) parent[i] = i;
+        for (int i = 0; i < all.size(); i++) {
+            Node a = all.get(i);
+            for (Map.Entry<String, Rec> e : a.records.entrySet()) {
+                Integer j = index.get(e.getKey());
+                if (j == null || !e.getValue().replicates()) continue;
+                Rec back = all.get(j).records.get(a.name);
+                if (back != null && back.replicates()) union(parent, i, j);
+            }
         }
-        Map<String, List<Node>> components = new TreeMap<>();
-        for (Node node : nodes.values()) components.computeIfAbsent(find(parent, node.name), k -> new ArrayList<>()).add(node);
+        Map<Integer, List<Node>> components = new TreeMap<>();
+        for (int i = 0; i < all.size(); i++) components.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(all.get(i));
         for (List<Node> component : components.values()) {
             if (component.size() < 2) continue;
-            Set<String> inside = new TreeSet<>();
+            Set<String> inside = new HashSet<>();
             for (Node node : component) inside.add(node.name);
             for (Node a : component) {
                 for (Node b : component) {
@@ -304,20 +334,25 @@ final class FakeHarper {
                     });
                 }
                 for (Node a : component) {
-                    outsiders.forEach((peer, rec) -> a.records.putIfAbsent(peer, rec));
+                    outsiders.forEach((peer, rec) -> {
+                        if (!peer.equals(a.name)) a.records.putIfAbsent(peer, rec);
+                    });
                 }
             }
         }
     }
 
-    private static String find(Map<String, String> parent, String x) {
-        while (!parent.get(x).equals(x)) x = parent.get(x);
-        return x;
+    private static int find(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
     }
 
-    private static void union(Map<String, String> parent, String a, String b) {
-        String ra = find(parent, a);
-        String rb = find(parent, b);
-        if (!ra.equals(rb)) parent.put(ra.compareTo(rb) < 0 ? rb : ra, ra.compareTo(rb) < 0 ? ra : rb);
+    private static void union(int[] parent, int a, int b) {
+        int ra = find(parent, a);
+        int rb = find(parent, b);
+        if (ra != rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
     }
 }

@@ -298,6 +298,50 @@ class ReplicationPlannerTest {
         }
 
         @Test
+        void aPartialMemberHeldInTheMeshByAStrayIsDetachedAndItsRecordOfTheStrayDeleted() {
+            // x's full record of a node nobody declares would let gossip pull x back into the full mesh
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "handmade").record("x", "handmade", Rec.FULL)
+                    .record("handmade", "x", Rec.FULL)
+                    .partialLink("a", "x", reversed(RECEIVE_DOG)).partialLink("b", "x", reversed(RECEIVE_DOG));
+            DesiredMember x = partial("x", RECEIVE_DOG.get(0));
+
+            Plan plan = plan(sim, full("a"), full("b"), x);
+
+            assertThat(plan.operations()).containsExactly(
+                    new RemoveNode("a", "x"),
+                    new DeleteNodeRecords("x", List.of("handmade")),
+                    addNode("a", x, reversed(RECEIVE_DOG)),
+                    addNode("b", x, reversed(RECEIVE_DOG)));
+            assertThat(plan.strays()).containsExactly("handmade");
+            assertSettlesAfter(plan, sim, full("a"), full("b"), x);
+        }
+
+        @Test
+        void ofTwoFullMembersWithAPartialLinkTheOneInMostSuchLinksRejoins() {
+            // c was partial: its links to a and b are partial; a and b are fully linked
+            FakeHarper sim = new FakeHarper().mesh("a", "b")
+                    .partialLink("a", "c", reversed(RECEIVE_DOG)).partialLink("b", "c", reversed(RECEIVE_DOG));
+
+            Plan plan = plan(sim, full("a"), full("b"), full("c"));
+
+            assertThat(plan.rejoining()).containsExactly("c");
+            assertSettlesAfter(plan, sim, full("a"), full("b"), full("c"));
+        }
+
+        @Test
+        void aLinkCarryingNothingIsNotMadeButOneSideSayingOtherwiseIsCorrected() {
+            List<Subscription> nothing = List.of(sub("dog", false, false));
+            DesiredMember x = partial("x", nothing.get(0));
+            FakeHarper sim = new FakeHarper().mesh("a", "b").record("a", "x", Rec.partial(nothing))
+                    .record("b", "x", Rec.partial(reversed(RECEIVE_DOG)));
+
+            Plan plan = plan(sim, full("a"), full("b"), x);
+
+            assertThat(plan.operations()).containsExactly(addNode("b", x, nothing));
+            assertSettlesAfter(plan, sim, full("a"), full("b"), x);
+        }
+
+        @Test
         void withoutTheRecordDeletionAConvertedMemberWouldStayFull() {
             // the simulator keeps 4.7.29's merge: a re-add into a stale full record leaves it full
             FakeHarper sim = new FakeHarper().mesh("a", "x");
@@ -509,6 +553,21 @@ class ReplicationPlannerTest {
             assertThat(plan.invalid().get("c")).contains("lacks publish");
             assertThat(plan.invalid().get("d")).contains("data.dog twice");
             assertThat(plan.invalid().get("e")).isEqualTo("declared 2 times");
+        }
+
+        @Test
+        void aMemberReportingAnotherNodeNameIsReportedNotAddedOverAndOver() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "10.0.0.3");
+            Map<String, ObservedMember> observed = new java.util.HashMap<>(sim.observeAll());
+            ObservedMember asSeen = sim.observe("10.0.0.3");
+            observed.put("c", new ObservedMember("c", asSeen.status(), null, null));
+            PlanInput input = new PlanInput(List.of(full("a"), full("b"), full("c")), observed, Set.of(), List.of(), true);
+
+            Plan plan = ReplicationPlanner.plan(input);
+
+            assertThat(plan.operations()).isEmpty();
+            assertThat(plan.invalid()).containsEntry("c", "reports node_name 10.0.0.3");
+            assertThat(plan.strays()).isEmpty();
         }
 
         @Test
