@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
  * (default 180).
  *
  * <p>Measured on the development machine (2 CPUs shared with other test runs, Node.js 20.20,
- * harperdb 4.7.29, THREADS_COUNT=1). Quiet machine: one install about 4 s, then {@code run} until
- * /health answers about 3.5 s. Loaded machine (load average 15 from other runs): starting 3
- * instances in parallel took 62 s (installs 18 to 40 s, runs 18 to 21 s), one more instance 27 s,
- * a restart 14 to 15 s. Each instance is one node process (14 threads) of about 238 MiB RSS when
- * idle (235 to 243 MiB seen); {@link HarperDbInstance#rssKiB()} reads it, the start logs it.
+ * harperdb 4.7.29, THREADS_COUNT=1). Quiet machine, by hand: an install about 4 s, then {@code
+ * run} until /health answers about 3.5 s (two at once took no longer). Inside test runs, with the
+ * machine loaded by other runs (load average 13 to 15): starting 3 instances in parallel took 46,
+ * 57 and 62 s (installs 18 to 40 s, runs 17 to 24 s), a 4th instance 27 to 41 s, a restart 13 to
+ * 15 s. Each instance is one node process (14 threads) of 237 to 240 MiB RSS when idle (235 to
+ * 243 MiB by hand); {@link HarperDbInstance#rssKiB()} reads it and the start logs it.
  *
  * <p>What a clean topology takes on real HarperDB 4.7.29 (found by experiment, see {@link
  * #resetTopology()}):
