@@ -220,14 +220,24 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (StatusComparison.same(cluster.getStatus(), status)) {
             return;
         }
-        LOG.info("cluster {}/{}: phase {}, ready {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
-                status.getPhase(), status.getReadyMembers());
+        LOG.info("cluster {}/{}: phase {}, ready {}{}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+                status.getPhase(), status.getReadyMembers(), problems(status));
         client.resources(HarperCluster.class).inNamespace(cluster.getMetadata().getNamespace())
                 .withName(cluster.getMetadata().getName())
                 .editStatus(current -> {
                     current.setStatus(status);
                     return current;
                 });
+    }
+
+    /** The messages of the conditions that are not as they should be, for the log line. */
+    private static String problems(HarperClusterStatus status) {
+        String problems = status.getConditions().stream()
+                .filter(c -> Conditions.DEGRADED.equals(c.getType()) ? "True".equals(c.getStatus())
+                        : Conditions.RECONCILED.equals(c.getType()) && "False".equals(c.getStatus()))
+                .map(c -> c.getReason() + ": " + c.getMessage())
+                .collect(Collectors.joining("; "));
+        return problems.isEmpty() ? "" : " (" + problems + ")";
     }
 
     private static void writeNodeStatus(KubernetesClient client, HarperNode node, HarperNodeStatus status) {

@@ -1,0 +1,300 @@
+package io.harperdb.operator.reconciler;
+
+import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.HarperNode;
+import io.harperdb.operator.api.MemberStatus;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.api.Route;
+import io.harperdb.operator.api.Subscription;
+import io.harperdb.operator.testing.HarperOperationLog;
+import io.harperdb.operator.testing.MockKubernetes;
+import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.testing.HarperDb;
+import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the mock API server and three real HarperDB 4.7.29 instances, each declared
+ * by a HarperNode (members the operator does not run).
+ */
+@HarperDb(instances = 3)
+class ExternalMembersEndToEndTest {
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+    private MockKubernetes kubernetes;
+    private RunningOperator operator;
+    private HarperOperationLog harperCalls;
+    private HarperDbCluster real;
+
+    @BeforeEach
+    void start(HarperDbCluster real) {
+        this.real = real;
+        for (HarperDbInstance instance : real.instances()) {
+            instance.post(Map.of("operation", "create_table", "database", "data", "table", "dog", "primary_key", "id"));
+        }
+        kubernetes = new MockKubernetes();
+        harperCalls = new HarperOperationLog();
+        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS, harperCalls.client()));
+    }
+
+    @AfterEach
+    void stop() {
+        operator.close();
+        kubernetes.close();
+    }
+
+    @Test
+    void threeNodesFormAFullMeshAndTheStatusMirrorsIt() {
+        applyClusterOfThree();
+
+        HarperCluster ready = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+        assertThat(ready.getStatus().getReadyMembers()).isEqualTo("3/3");
+        assertThat(ready.getStatus().getMembers()).extracting(MemberStatus::getName)
+                .containsExactlyInAnyOrder(hostname(0), hostname(1), hostname(2));
+        for (MemberStatus member : ready.getStatus().getMembers()) {
+            assertThat(member.getReachable()).isTrue();
+            assertThat(member.getConnections()).hasSize(2).allSatisfy(c -> assertThat(c.getConnected()).isTrue());
+        }
+        assertThat(condition(ready, Conditions.READY).getStatus()).isEqualTo("True");
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            HarperNode node = await().atMost(CONVERGE).until(() -> node("member-" + index),
+                    n -> n.getStatus() != null && n.getStatus().getPhase() == Phase.READY);
+            assertThat(node.getStatus().getConnections()).hasSize(2);
+        }
+        // One configure_cluster (or add_node per newcomer) was enough: HarperDB gossips membership.
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation)
+                .containsOnly("configure_cluster", "add_node");
+
+        insert(0, "rex");
+        await().atMost(CONVERGE).until(() -> read(1, "rex") && read(2, "rex"));
+        assertThat(kubernetes.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+                .extracting(Event::getReason).contains("OperationSucceeded");
+    }
+
+    @Test
+    void aMembersOwnSubscriptionsDecideWhereDataFlows() {
+        applyClusterOfThree();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+
+        // member-2 receives data.dog from its peers and publishes nothing.
+        HarperNode partial = node("member-2");
+        Subscription receiveOnly = new Subscription();
+        receiveOnly.setDatabase("data");
+        receiveOnly.setTable("dog");
+        receiveOnly.setSubscribe(true);
+        receiveOnly.setPublish(false);
+        kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName("member-2")
+                .edit(n -> {
+                    n.getSpec().setSubscriptions(List.of(receiveOnly));
+                    return n;
+                });
+
+        await().atMost(CONVERGE).until(() -> {
+            JsonNode status = real.instance(2).clusterStatus();
+            for (JsonNode connection : status.path("connections")) {
+                JsonNode subscriptions = connection.path("subscriptions");
+                if (!subscriptions.isArray() || subscriptions.isEmpty()) {
+                    return false;
+                }
+            }
+            return status.path("connections").size() == 2;
+        });
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+
+        insert(0, "from-a");
+        await().atMost(CONVERGE).until(() -> read(2, "from-a"));
+        insert(2, "from-c");
+        insert(1, "marker-b");
+        // marker-b reaching member-0 shows that replication ran since from-c was written.
+        await().atMost(CONVERGE).until(() -> read(0, "marker-b"));
+        assertThat(read(0, "from-c")).isFalse();
+        assertThat(read(1, "from-c")).isFalse();
+        assertThat(partial.getMetadata().getName()).isEqualTo("member-2");
+    }
+
+    @Test
+    void aDeletedNodeLeavesTheMeshAndItsFinalizerGoes() {
+        applyClusterOfThree();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+
+        kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName("member-2").delete();
+
+        await().atMost(CONVERGE).until(() -> node("member-2") == null);
+        assertThat(real.instance(0).nodeRecordNames()).doesNotContain(hostname(2));
+        assertThat(real.instance(1).nodeRecordNames()).doesNotContain(hostname(2));
+        HarperCluster two = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers()));
+        assertThat(two.getStatus().getMembers()).extracting(MemberStatus::getName).containsExactlyInAnyOrder(hostname(0), hostname(1));
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).contains("remove_node");
+        insert(0, "after-removal");
+        await().atMost(CONVERGE).until(() -> read(1, "after-removal"));
+    }
+
+    @Test
+    void anUnreachableMemberDegradesTheClusterUntilItIsBack() {
+        applyClusterOfThree();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+
+        real.stop(1);
+        HarperCluster degraded = awaitCluster(c -> c.getStatus().getPhase() == Phase.DEGRADED);
+        Condition condition = condition(degraded, Conditions.DEGRADED);
+        assertThat(condition.getStatus()).isEqualTo("True");
+        assertThat(condition.getMessage()).contains("member " + hostname(1) + " is unreachable");
+
+        real.start(1);
+        HarperCluster back = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+        assertThat(back.getStatus().getReadyMembers()).isEqualTo("3/3");
+    }
+
+    @Test
+    void pausedClustersSendNothingUntilResumed() {
+        HarperCluster cluster = Resources.cluster("demo");
+        cluster.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true"));
+        kubernetes.client().resource(cluster).create();
+        applyNodes();
+
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.PAUSED);
+        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        assertThat(harperCalls.writes()).isEmpty();
+        assertThat(real.instance(0).connectionNames()).isEmpty();
+
+        kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo")
+                .edit(c -> {
+                    c.getMetadata().getAnnotations().remove(Annotations.PAUSE);
+                    return c;
+                });
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+        assertThat(harperCalls.writes()).isNotEmpty();
+    }
+
+    @Test
+    void anIdleClusterWritesNothing() {
+        applyClusterOfThree();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+        // Let the HarperNode statuses settle too.
+        await().atMost(CONVERGE).until(() -> List.of(0, 1, 2).stream().allMatch(i -> {
+            HarperNode n = node("member-" + i);
+            return n.getStatus() != null && n.getStatus().getPhase() == Phase.READY;
+        }));
+        harperCalls.clear();
+        kubernetes.clearRequests();
+
+        // Three poll intervals of the cluster (2s each), with margin.
+        await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+        assertThat(harperCalls.calls()).extracting(HarperOperationLog.Call::operation).contains("cluster_status");
+        assertThat(harperCalls.writes()).isEmpty();
+        assertThat(kubernetes.writes()).isEmpty();
+    }
+
+    @Test
+    void routesAreWrittenAndTakeEffectAfterARestart() {
+        HarperCluster cluster = Resources.cluster("demo");
+        cluster.getSpec().getReplication().setRoutes(List.of(Route.of("10.0.0.1:9933"), Route.of("east.example.com", 9933)));
+        kubernetes.client().resource(cluster).create();
+        applyNodes();
+
+        HarperCluster pending = awaitCluster(c -> c.getStatus().getRoutesPendingRestart() != null
+                && c.getStatus().getRoutesPendingRestart().size() == 3
+                && c.getStatus().getMembers().stream().allMatch(m -> m.getWrittenRoutes() != null));
+        assertThat(pending.getStatus().getRoutesPendingRestart()).containsExactlyInAnyOrder(hostname(0), hostname(1), hostname(2));
+
+        real.stop(0);
+        real.start(0);
+        JsonNode routes = real.instance(0).post(Map.of("operation", "cluster_get_routes"));
+        assertThat(routes.toString()).contains("10.0.0.1:9933").contains("east.example.com");
+        assertThat(routes.size()).isEqualTo(2);
+        awaitCluster(c -> c.getStatus().getRoutesPendingRestart() != null
+                && !c.getStatus().getRoutesPendingRestart().contains(hostname(0)));
+
+        // Removing a route from the spec deletes it from every member's configuration.
+        kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo")
+                .edit(c -> {
+                    c.getSpec().getReplication().setRoutes(List.of(Route.of("10.0.0.1:9933")));
+                    return c;
+                });
+        await().atMost(CONVERGE).until(() -> harperCalls.writes().stream().anyMatch(c -> c.operation().equals("cluster_delete_routes")));
+        real.stop(0);
+        real.start(0);
+        JsonNode after = real.instance(0).post(Map.of("operation", "cluster_get_routes"));
+        assertThat(after.size()).isEqualTo(1);
+        assertThat(after.toString()).contains("10.0.0.1:9933").doesNotContain("east.example.com");
+    }
+
+    @Test
+    void aWrongPasswordIsReportedAndNothingIsSentAboutThatMember() {
+        kubernetes.client().resource(Resources.cluster("demo")).create();
+        kubernetes.client().resource(Resources.secret("member-0-admin", real.instance(0).username(), real.instance(0).password())).create();
+        kubernetes.client().resource(Resources.secret("member-1-admin", real.instance(1).username(), "wrong-Pa55word")).create();
+        kubernetes.client().resource(Resources.node("member-0", "demo", hostname(0), real.instance(0).operationsUrl(), "member-0-admin")).create();
+        kubernetes.client().resource(Resources.node("member-1", "demo", hostname(1), real.instance(1).operationsUrl(), "member-1-admin")).create();
+
+        HarperCluster failed = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED);
+        Condition reconciled = condition(failed, Conditions.RECONCILED);
+        assertThat(reconciled.getReason()).isEqualTo("CredentialsUnavailable");
+        assertThat(reconciled.getMessage()).contains(hostname(1)).doesNotContain("wrong-Pa55word");
+        assertThat(harperCalls.writes()).isEmpty();
+        assertThat(real.instance(0).connectionNames()).isEmpty();
+
+        // Fixing the Secret is picked up without touching the cluster.
+        kubernetes.client().resource(Resources.secret("member-1-admin", real.instance(1).username(), real.instance(1).password())).update();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY);
+    }
+
+    private void applyClusterOfThree() {
+        kubernetes.client().resource(Resources.cluster("demo")).create();
+        applyNodes();
+    }
+
+    private void applyNodes() {
+        for (int i = 0; i < 3; i++) {
+            HarperDbInstance instance = real.instance(i);
+            kubernetes.client().resource(Resources.secret("member-" + i + "-admin", instance.username(), instance.password())).create();
+            kubernetes.client().resource(Resources.node("member-" + i, "demo", instance.hostname(), instance.operationsUrl(),
+                    "member-" + i + "-admin")).create();
+        }
+    }
+
+    private String hostname(int index) {
+        return real.instance(index).hostname();
+    }
+
+    private void insert(int index, String id) {
+        real.instance(index).post(Map.of("operation", "insert", "database", "data", "table", "dog",
+                "records", List.of(Map.of("id", id, "name", id))));
+    }
+
+    private boolean read(int index, String id) {
+        JsonNode found = real.instance(index).post(Map.of("operation", "search_by_id", "database", "data", "table", "dog",
+                "ids", List.of(id), "get_attributes", List.of("id")));
+        return found.isArray() && found.size() == 1;
+    }
+
+    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
+        return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                .until(() -> kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+                        c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
+    }
+
+    private HarperNode node(String name) {
+        return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private static Condition condition(HarperCluster cluster, String type) {
+        return cluster.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    }
+}
