@@ -2,6 +2,8 @@
 MVN ?= mvn -B -ntp
 HARPERDB_VERSION ?= 4.7.29
 HARPERDB_DIR ?= .harperdb
+VERSION := $(shell grep -m1 '<version>' pom.xml | sed 's/.*<version>\(.*\)<\/version>.*/\1/')
+JAR := target/harperdb-operator-$(VERSION).jar
 
 .PHONY: build test run harperdb clean crds
 
@@ -11,6 +13,12 @@ build:
 # Installs the real HarperDB the tests run (once), then runs every test.
 test: harperdb
 	$(MVN) verify -Dharperdb.install.dir=$(abspath $(HARPERDB_DIR))
+
+# Builds, then runs the operator against the current kube context (leader election is off outside a
+# cluster; WATCH_NAMESPACES and the other settings of OperatorSettings apply).
+run:
+	$(MVN) -q package -DskipTests
+	java -jar $(JAR)
 
 harperdb:
 	scripts/install-harperdb.sh $(HARPERDB_DIR) $(HARPERDB_VERSION)
