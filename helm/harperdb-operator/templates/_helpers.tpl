@@ -62,13 +62,18 @@ each watched namespace. Exactly the verbs it uses, never "*": RbacCoverageTest r
 sends to the API server and checks that these rules grant it.
 */}}
 {{- define "harperdb-operator.rules" -}}
-# Its primary resources: informers (list, watch), reads, finalizers of HarperNodes (patch, update).
+# Its primary resources: informers (list, watch) and reads.
 - apiGroups: ["harperdb.io"]
   resources: ["harperclusters", "harpernodes"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch"]
+# JOSDK adds and removes the finalizer of HarperNodes by JSON Patch.
+- apiGroups: ["harperdb.io"]
+  resources: ["harpernodes"]
+  verbs: ["patch"]
+# Statuses are written by JSON Patch of the status subresource.
 - apiGroups: ["harperdb.io"]
   resources: ["harperclusters/status", "harpernodes/status"]
-  verbs: ["get", "patch", "update"]
+  verbs: ["patch"]
 # ownerReferences with blockOwnerDeletion on the managed resources (OwnerReferencesPermissionEnforcement).
 - apiGroups: ["harperdb.io"]
   resources: ["harperclusters/finalizers"]
