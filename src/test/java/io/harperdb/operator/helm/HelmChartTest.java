@@ -3,7 +3,9 @@ package io.harperdb.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.harperdb.operator.OperatorSettings;
+import io.harperdb.operator.api.CrdValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -185,6 +189,46 @@ class HelmChartTest {
         assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(Long.parseLong(user.group(2)));
         assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-cp\", \"/app/app.jar\"]").contains("CMD [\"io.harperdb.operator.Main\"]");
         assertThat(pod.getContainers().get(0).getArgs()).allSatisfy(mainClass -> assertThat(Class.forName(mainClass)).isNotNull());
+    }
+
+    /**
+     * NOTES.txt (which helm template does not render) tells how to create a first cluster, with a manifest
+     * that the CRDs accept: rendered here through a copy of the chart that puts it into a ConfigMap.
+     */
+    @Test
+    void theNotesShowAFirstClusterThatTheCrdsAccept(@TempDir Path tmp) throws IOException {
+        Path chart = tmp.resolve("chart");
+        try (Stream<Path> files = Files.walk(OperatorChart.DIR)) {
+            for (Path file : files.toList()) {
+                Path target = chart.resolve(OperatorChart.DIR.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Files.copy(OperatorChart.DIR.resolve("templates/NOTES.txt"), chart.resolve("notes.tpl"));
+        Files.writeString(chart.resolve("templates/rendered-notes.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: rendered-notes
+                data:
+                  notes: |
+                {{ tpl (.Files.Get "notes.tpl") . | indent 4 }}
+                """);
+        String notes = OperatorChart.documents(new Helm(chart).template().withName(OperatorChart.RELEASE)
+                        .withNamespace(OperatorChart.NAMESPACE).withKubeVersion(OperatorChart.KUBE_VERSION).call())
+                .stream().filter(d -> d instanceof ConfigMap).map(d -> ((ConfigMap) d).getData().get("notes"))
+                .findFirst().orElseThrow();
+
+        assertThat(notes).contains("watching all namespaces", "kubectl get harperclusters", "kubectl describe harpercluster demo");
+        Matcher manifest = Pattern.compile("<<'YAML'\\n(.*?)\\nYAML\\n", Pattern.DOTALL).matcher(notes);
+        assertThat(manifest.find()).as("a manifest in:\n" + notes).isTrue();
+        String cluster = manifest.group(1);
+        assertThat(CrdValidator.forCrds(Path.of("crds")).validate(cluster)).isEmpty();
+        assertThat(cluster).contains("kind: HarperCluster", "replicas: 3");
     }
 
     /** The container's environment as the pod sees it (the downward API's metadata.namespace resolved). */
