@@ -25,10 +25,10 @@ import java.util.stream.Stream;
 /**
  * The permissions that a rendering of the chart gives the operator: the rules of the ClusterRoles and
  * Roles bound to the ServiceAccount its Deployment runs as, with the namespace each applies in.
- * End-to-end tests can check what they recorded: {@code ChartRbac.defaults().assertGrants(kubernetes.requests())}
- * (requests of the operator only: act as the user through another client).
+ * End-to-end tests can check what they recorded: {@code ChartRbac.defaults().assertGrants(kubernetes.requests())},
+ * acting as the user through {@link MockKubernetes#newUserClient()} so that only the operator's requests are recorded.
  */
-final class ChartRbac {
+public final class ChartRbac {
     /**
      * Granted to every authenticated client by Kubernetes' default roles (system:basic-user):
      * JOSDK's leader election asks a SelfSubjectRulesReview whether it may use its Lease.
@@ -50,7 +50,7 @@ final class ChartRbac {
     }
 
     /** The chart rendered with its default values. */
-    static ChartRbac defaults() {
+    public static ChartRbac defaults() {
         return of(OperatorChart.render(Map.of()));
     }
 
@@ -114,7 +114,7 @@ final class ChartRbac {
     }
 
     /** The recorded requests (of the operator) that these rules do not grant, each once. */
-    Set<String> ungranted(Collection<MockKubernetes.Request> requests) {
+    public Set<String> ungranted(Collection<MockKubernetes.Request> requests) {
         Set<String> missing = new TreeSet<>();
         for (MockKubernetes.Request request : requests) {
             KubernetesAccess.of(request).filter(a -> !grants(a)).ifPresent(a -> missing.add(a + " (" + request.method() + " " + request.path() + ")"));
@@ -122,10 +122,11 @@ final class ChartRbac {
         return missing;
     }
 
-    void assertGrants(Collection<MockKubernetes.Request> requests) {
+    public void assertGrants(Collection<MockKubernetes.Request> requests) {
         Set<String> missing = ungranted(requests);
         if (!missing.isEmpty()) {
-            throw new AssertionError("the chart's RBAC does not grant what the operator did:\n  " + String.join("\n  ", missing));
+            throw new AssertionError("the chart's RBAC does not grant what the operator did (add it to harperdb-operator.rules in "
+                    + "helm/harperdb-operator/templates/_helpers.tpl, then `make deploy`):\n  " + String.join("\n  ", missing));
         }
     }
 
