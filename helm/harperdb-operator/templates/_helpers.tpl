@@ -59,7 +59,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{/*
 The operator's permissions on the resources it reconciles and manages, for a ClusterRole or for a Role in
 each watched namespace. Exactly the verbs it uses, never "*": RbacCoverageTest records what the operator
-sends to the API server and checks that these rules grant it.
+sends to the API server and checks that these rules grant it, and that every other permission here is one
+of its ANTICIPATED list (for managed instances and generated Secrets, which are being written).
 */}}
 {{- define "harperdb-operator.rules" -}}
 # Its primary resources: informers (list, watch) and reads.
