@@ -2,8 +2,15 @@
 MVN ?= mvn -B -ntp
 HARPERDB_VERSION ?= 4.7.29
 HARPERDB_DIR ?= .harperdb
+VERSION := $(shell grep -m1 '<version>' pom.xml | sed 's/.*<version>\(.*\)<\/version>.*/\1/')
+JAR := target/harperdb-operator-$(VERSION).jar
+IMAGE ?= ghcr.io/harperdb-operator/harperdb-operator
+IMAGE_TAG ?= $(shell sed -n 's/^appVersion: *"*\([^"]*\)"*$$/\1/p' helm/harperdb-operator/Chart.yaml)
+DOCKER ?= docker
+# Runs a test-scope generator (a main class under src/test) with the test class path.
+EXEC_TEST_MAIN = $(MVN) -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test -Dexec.mainClass=
 
-.PHONY: build test run harperdb clean crds bench
+.PHONY: build test run harperdb clean crds bench deploy docs generate image
 
 build:
 	$(MVN) package -DskipTests
@@ -11,6 +18,12 @@ build:
 # Installs the real HarperDB the tests run (once), then runs every test.
 test: harperdb
 	$(MVN) verify -Dharperdb.install.dir=$(abspath $(HARPERDB_DIR))
+
+# Builds, then runs the operator against the current kube context (leader election is off outside a
+# cluster; WATCH_NAMESPACES and the other settings of OperatorSettings apply).
+run:
+	$(MVN) -q package -DskipTests
+	java -jar $(JAR)
 
 harperdb:
 	scripts/install-harperdb.sh $(HARPERDB_DIR) $(HARPERDB_VERSION)
@@ -28,3 +41,25 @@ crds:
 	mkdir -p crds
 	rm -f crds/*.yml
 	cp target/classes/META-INF/fabric8/*.yml crds/
+	rm -f helm/harperdb-operator/crds/*.yml
+	cp crds/*.yml helm/harperdb-operator/crds/
+
+# Renders deploy/harperdb-operator.yaml from the chart with its default values (DeployManifestTest fails when it is stale).
+deploy:
+	$(EXEC_TEST_MAIN)io.harperdb.operator.helm.DeployManifest
+
+# Regenerates docs/reference.md from the CRDs (ReferenceDocTest fails when it is stale).
+docs:
+	$(EXEC_TEST_MAIN)io.harperdb.operator.docs.ReferenceDoc
+
+# Everything generated from the api classes, in order: CRDs (top-level and the chart's), deploy/, docs/.
+generate: crds deploy docs
+
+# The operator image (it also runs the sidecar). Needs a container engine and the base image's registry
+# (eclipse-temurin:17-jre from Docker Hub), so CI does not build it.
+image:
+	@command -v $(DOCKER) >/dev/null 2>&1 || { echo "make image: '$(DOCKER)' is not installed; it needs Docker, or DOCKER=podman" >&2; exit 1; }
+	@$(DOCKER) info >/dev/null 2>&1 || { echo "make image: '$(DOCKER) info' fails: it needs a running container engine (Docker daemon or podman)" >&2; exit 1; }
+	$(MVN) clean package -DskipTests
+	$(DOCKER) build -t $(IMAGE):$(IMAGE_TAG) . || { echo "make image: the build failed; it pulls eclipse-temurin:17-jre from Docker Hub (docker.io), so it needs that registry or a mirror of it" >&2; exit 1; }
+	@echo "built $(IMAGE):$(IMAGE_TAG); the sidecar runs from it with args [io.harperdb.replication.sidecar.SidecarMain]"

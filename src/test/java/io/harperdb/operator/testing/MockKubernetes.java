@@ -68,6 +68,14 @@ public final class MockKubernetes implements AutoCloseable {
         return client;
     }
 
+    /**
+     * A new client on the same server whose requests are not recorded: the test acting as a user, so that
+     * {@link #requests()} holds the operator's only (ChartRbac checks those against the chart's RBAC).
+     */
+    public KubernetesClient newUserClient() {
+        return server.createClient();
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }

@@ -1,0 +1,107 @@
+{{/* The chart name, or nameOverride. */}}
+{{- define "harperdb-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Name of the release's resources: fullnameOverride, else the release name (with the chart name when it lacks it). */}}
+{{- define "harperdb-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "harperdb-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every resource. */}}
+{{- define "harperdb-operator.labels" -}}
+helm.sh/chart: {{ include "harperdb-operator.chart" . }}
+{{ include "harperdb-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: harperdb-operator
+{{- end }}
+
+{{/* Labels that select the operator pods; never change them (a Deployment's selector is immutable). */}}
+{{- define "harperdb-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "harperdb-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "harperdb-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "harperdb-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "harperdb-operator.leaseName" -}}
+{{- default (printf "%s-lock" (include "harperdb-operator.fullname" .)) .Values.leaderElection.leaseName }}
+{{- end }}
+
+{{- define "harperdb-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator's permissions on the resources it reconciles and manages, for a ClusterRole or for a Role in
+each watched namespace. Exactly the verbs it uses, never "*": RbacCoverageTest records what the operator
+sends to the API server and checks that these rules grant it, and that every other permission here is one
+of its ANTICIPATED list (for managed instances and generated Secrets, which are being written).
+*/}}
+{{- define "harperdb-operator.rules" -}}
+# Its primary resources: informers (list, watch) and reads.
+- apiGroups: ["harperdb.io"]
+  resources: ["harperclusters", "harpernodes"]
+  verbs: ["get", "list", "watch"]
+# JOSDK adds and removes the finalizer of HarperNodes by JSON Patch.
+- apiGroups: ["harperdb.io"]
+  resources: ["harpernodes"]
+  verbs: ["patch"]
+# Statuses are written by JSON Patch of the status subresource.
+- apiGroups: ["harperdb.io"]
+  resources: ["harperclusters/status", "harpernodes/status"]
+  verbs: ["patch"]
+# ownerReferences with blockOwnerDeletion on the managed resources (OwnerReferencesPermissionEnforcement).
+- apiGroups: ["harperdb.io"]
+  resources: ["harperclusters/finalizers"]
+  verbs: ["update"]
+# Members' credentials (read), and the admin Secret it generates when spec.adminSecret names none.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create"]
+# What it did and why, as `kubectl describe` shows.
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+# Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget.
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Their pods (readiness, member identity) and, with storage.deleteClaimsOnScaleDown, their volume claims.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "delete"]
+{{- end }}
