@@ -16,6 +16,7 @@ import io.harperdb.replication.plan.Plan;
 import io.harperdb.replication.plan.PlanInput;
 import io.harperdb.replication.plan.PlannedOperation;
 import io.harperdb.replication.plan.ReplicationPlanner;
+import io.harperdb.replication.plan.RouteEdits;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -117,7 +118,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Map<String, ClusterMember> byName = new LinkedHashMap<>();
         members.all().forEach(m -> byName.put(m.name(), m));
         List<OperationResult> results = executor.execute(cluster, plan.operations(), byName);
-        recordWrittenRoutes(spec, results, writtenRoutes);
+        recordWrittenRoutes(results, observations, writtenRoutes);
 
         ClusterStatusBuilder.Round round = new ClusterStatusBuilder.Round(members.staying(), observations, plan,
                 results, writtenRoutes, generation, clock.instant());
@@ -179,20 +180,22 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         return written;
     }
 
-    /** After routes were written to a member, what its config holds is the spec's routes. */
-    private static void recordWrittenRoutes(HarperClusterSpec spec, List<OperationResult> results,
+    /** After a route edit succeeded on a member, its config holds what {@link RouteEdits} says. */
+    private static void recordWrittenRoutes(List<OperationResult> results, Map<String, MemberObservation> observations,
                                             Map<String, List<io.harperdb.operator.api.Route>> written) {
-        Map<String, Boolean> allSucceeded = new HashMap<>();
         for (OperationResult r : results) {
-            if (r.operation() instanceof PlannedOperation.SetRoutes || r.operation() instanceof PlannedOperation.DeleteRoutes) {
-                allSucceeded.merge(r.operation().target(), r.succeeded(), Boolean::logicalAnd);
+            boolean routeEdit = r.operation() instanceof PlannedOperation.SetRoutes || r.operation() instanceof PlannedOperation.DeleteRoutes;
+            if (routeEdit && r.succeeded()) {
+                String member = r.operation().target();
+                List<Route> config = RouteEdits.configAfter(observations.get(member).loadedRoutes(), r.operation());
+                written.put(member, config.stream().map(HarperClusterReconciler::toApiRoute).toList());
             }
         }
-        allSucceeded.forEach((member, ok) -> {
-            if (ok) {
-                written.put(member, new ArrayList<>(desiredRoutes(spec)));
-            }
-        });
+    }
+
+    private static io.harperdb.operator.api.Route toApiRoute(Route route) {
+        return route.value() != null ? io.harperdb.operator.api.Route.of(route.value())
+                : io.harperdb.operator.api.Route.of(route.hostname(), route.port());
     }
 
     private Duration nextPoll(HarperCluster cluster, HarperClusterStatus status, List<OperationResult> results, Duration pollInterval) {

@@ -581,22 +581,17 @@ public final class ReplicationPlanner {
         // ---- routes -------------------------------------------------------------------------------
 
         /**
-         * Routes of each reachable member: what was last written (or, never written, what is loaded)
-         * against the desired ones; delete before set, since set is an upsert that a later delete of
-         * the same route would undo.
+         * Routes of each reachable member: at most one edit per member (see {@link RouteEdits}), none
+         * when its config already holds the desired routes or the edit waits for a restart.
          */
         private Set<String> planRoutes(List<PlannedOperation> operations) {
             Set<Route> desired = new LinkedHashSet<>(input.desiredRoutes());
             Set<String> pendingRestart = new TreeSet<>();
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
                 ObservedMember seen = input.observed().get(names[i]);
-                List<Route> base = seen.writtenRoutes() != null ? seen.writtenRoutes() : seen.loadedRoutes();
-                Set<Route> current = base == null ? Set.of() : new LinkedHashSet<>(base);
-                if (!current.equals(desired)) {
-                    List<Route> delete = current.stream().filter(r -> !desired.contains(r)).toList();
-                    List<Route> set = desired.stream().filter(r -> !current.contains(r)).toList();
-                    if (!delete.isEmpty()) operations.add(new DeleteRoutes(names[i], delete));
-                    if (!set.isEmpty()) operations.add(new SetRoutes(names[i], set));
+                PlannedOperation edit = RouteEdits.next(names[i], seen.loadedRoutes(), seen.writtenRoutes(), input.desiredRoutes());
+                if (edit != null) {
+                    operations.add(edit);
                 }
                 if (seen.loadedRoutes() != null && !new HashSet<>(seen.loadedRoutes()).equals(desired)) {
                     pendingRestart.add(names[i]);

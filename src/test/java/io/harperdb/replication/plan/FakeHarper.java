@@ -230,18 +230,10 @@ final class FakeHarper {
                     throw new AssertionError("record " + id + " absent on " + target.name + ": " + op);
                 }
             }
-        } else if (op instanceof SetRoutes s) {
-            List<Route> known = operatorsView(target);
-            for (Route route : s.routes()) {
-                if (!target.config.contains(route)) target.config.add(route);
-                if (!known.contains(route)) known.add(route);
-            }
-            target.written = List.copyOf(known);
-        } else if (op instanceof DeleteRoutes d) {
-            List<Route> known = operatorsView(target);
-            target.config.removeAll(d.routes());
-            known.removeAll(d.routes());
-            target.written = List.copyOf(known);
+        } else if (op instanceof SetRoutes || op instanceof DeleteRoutes) {
+            // As 4.7.29 does: the edit starts from the loaded routes, not from the file.
+            target.config = new ArrayList<>(RouteEdits.configAfter(target.loaded, op));
+            target.written = List.copyOf(target.config);
         } else {
             throw new AssertionError("unknown operation " + op);
         }
