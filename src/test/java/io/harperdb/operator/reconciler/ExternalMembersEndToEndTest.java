@@ -68,7 +68,10 @@ class ExternalMembersEndToEndTest {
     void threeNodesFormAFullMeshAndTheStatusMirrorsIt() {
         applyClusterOfThree();
 
-        HarperCluster ready = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        // Ready judges a link from either end; the mirror shows each end, and both connect soon after.
+        HarperCluster ready = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers())
+                && c.getStatus().getMembers().stream().allMatch(m -> m.getConnections() != null
+                && m.getConnections().stream().allMatch(x -> Boolean.TRUE.equals(x.getConnected()))));
         assertThat(ready.getStatus().getMembers()).extracting(MemberStatus::getName)
                 .containsExactlyInAnyOrder(hostname(0), hostname(1), hostname(2));
         for (MemberStatus member : ready.getStatus().getMembers()) {
