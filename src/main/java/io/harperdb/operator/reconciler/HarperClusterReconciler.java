@@ -61,6 +61,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final Backoff backoff;
     private final Clock clock;
     private final Map<ResourceID, Integer> failedRounds = new ConcurrentHashMap<>();
+    private final Map<ResourceID, LinkHealer> healers = new ConcurrentHashMap<>();
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock) {
         this.observer = observer;
@@ -117,7 +118,14 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Plan plan = ReplicationPlanner.plan(planInput(spec, members, observations, writtenRoutes));
         Map<String, ClusterMember> byName = new LinkedHashMap<>();
         members.all().forEach(m -> byName.put(m.name(), m));
-        List<OperationResult> results = executor.execute(cluster, plan.operations(), byName);
+        List<PlannedOperation> operations = plan.operations();
+        if (plan.isEmpty()) {
+            // Only when the planner has nothing to do: its operations change the links anyway.
+            ClusterHealth health = new ClusterHealth(members.staying().stream().map(ClusterMember::name).toList(), observations);
+            operations = healers.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkHealer())
+                    .heal(members.staying(), health);
+        }
+        List<OperationResult> results = executor.execute(cluster, operations, byName);
         recordWrittenRoutes(results, observations, writtenRoutes);
 
         ClusterStatusBuilder.Round round = new ClusterStatusBuilder.Round(members.staying(), observations, plan,

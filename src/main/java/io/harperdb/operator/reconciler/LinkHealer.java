@@ -1,0 +1,54 @@
+package io.harperdb.operator.reconciler;
+
+import io.harperdb.replication.plan.PlannedOperation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Mends links that stay down although both members answer and hold each other's records: seen on
+ * 4.7.29 after a member restarted or was removed and re-added, when it no longer trusted its peer's
+ * certificate and never reconnected. add_node is an upsert that exchanges certificates again, so one
+ * is sent for a link down {@link #ROUNDS_BEFORE_HEALING} rounds in a row, and again every
+ * {@link #ROUNDS_BETWEEN_ATTEMPTS} rounds while it stays down. Only between full members: a partial
+ * link may carry nothing one way and is judged by the planner. One instance per cluster.
+ */
+public final class LinkHealer {
+    static final int ROUNDS_BEFORE_HEALING = 3;
+    static final int ROUNDS_BETWEEN_ATTEMPTS = 10;
+
+    private final Map<String, Integer> roundsDown = new HashMap<>();
+
+    /** add_node operations for the links to heal this round; remembers which links are down. */
+    public List<PlannedOperation> heal(List<ClusterMember> members, ClusterHealth health) {
+        List<PlannedOperation> heals = new ArrayList<>();
+        Map<String, Integer> stillDown = new HashMap<>();
+        for (int i = 0; i < members.size(); i++) {
+            for (int j = i + 1; j < members.size(); j++) {
+                ClusterMember a = members.get(i);
+                ClusterMember b = members.get(j);
+                if (!a.subscriptions().isEmpty() || !b.subscriptions().isEmpty() || !a.hasCredentials() || !b.hasCredentials()
+                        || !health.reachable(a.name()) || !health.reachable(b.name()) || !health.recorded(a.name(), b.name())
+                        || health.linked(a.name(), b.name())) {
+                    continue;
+                }
+                String key = a.name() + "|" + b.name();
+                int rounds = roundsDown.getOrDefault(key, 0) + 1;
+                stillDown.put(key, rounds);
+                if (rounds >= ROUNDS_BEFORE_HEALING && (rounds - ROUNDS_BEFORE_HEALING) % ROUNDS_BETWEEN_ATTEMPTS == 0) {
+                    heals.add(new PlannedOperation.AddNode(a.name(), b.connection()));
+                }
+            }
+        }
+        roundsDown.clear();
+        roundsDown.putAll(stillDown);
+        return heals;
+    }
+
+    /** Links counted as down, for tests and status. */
+    Set<String> downLinks() {
+        return Set.copyOf(roundsDown.keySet());
+    }
+}

@@ -1,0 +1,73 @@
+package io.harperdb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.DatabaseSocket;
+import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.model.Subscription;
+import io.harperdb.replication.plan.PlannedOperation;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LinkHealerTest {
+    private final ClusterMember a = member("a", List.of());
+    private final ClusterMember b = member("b", List.of());
+
+    @Test
+    void aLinkDownThreeRoundsInARowGetsOneAddNodeThenEveryTenRounds() {
+        LinkHealer healer = new LinkHealer();
+        ClusterHealth down = health(false);
+
+        assertThat(healer.heal(List.of(a, b), down)).isEmpty();
+        assertThat(healer.heal(List.of(a, b), down)).isEmpty();
+        List<PlannedOperation> third = healer.heal(List.of(a, b), down);
+        assertThat(third).containsExactly(new PlannedOperation.AddNode("a", b.connection()));
+        for (int round = 4; round < 13; round++) {
+            assertThat(healer.heal(List.of(a, b), down)).as("round %d", round).isEmpty();
+        }
+        assertThat(healer.heal(List.of(a, b), down)).hasSize(1);
+    }
+
+    @Test
+    void aLinkThatComesBackStartsTheCountAgain() {
+        LinkHealer healer = new LinkHealer();
+        healer.heal(List.of(a, b), health(false));
+        healer.heal(List.of(a, b), health(false));
+        assertThat(healer.heal(List.of(a, b), health(true))).isEmpty();
+        assertThat(healer.downLinks()).isEmpty();
+        assertThat(healer.heal(List.of(a, b), health(false))).isEmpty();
+        assertThat(healer.heal(List.of(a, b), health(false))).isEmpty();
+    }
+
+    @Test
+    void partialMembersAndUnrecordedPairsAreLeftToThePlanner() {
+        LinkHealer healer = new LinkHealer();
+        ClusterMember partial = member("b", List.of(Subscription.of("data", "dog", true, false)));
+        ClusterHealth unrecorded = new ClusterHealth(List.of("a", "b"), Map.of(
+                "a", MemberObservation.answered("a", new ClusterStatus("a", "wss://a:9933", true, List.of()), List.of()),
+                "b", MemberObservation.answered("b", new ClusterStatus("b", "wss://b:9933", true, List.of()), List.of())));
+        for (int round = 0; round < 5; round++) {
+            assertThat(healer.heal(List.of(a, partial), health(false))).isEmpty();
+            assertThat(healer.heal(List.of(a, b), unrecorded)).isEmpty();
+        }
+    }
+
+    private static ClusterHealth health(boolean connected) {
+        return new ClusterHealth(List.of("a", "b"), Map.of(
+                "a", MemberObservation.answered("a", status("a", "b", connected), List.of()),
+                "b", MemberObservation.answered("b", status("b", "a", connected), List.of())));
+    }
+
+    private static ClusterStatus status(String self, String peer, boolean connected) {
+        DatabaseSocket socket = new DatabaseSocket("system", connected, null, null, null, null, null, null, null, null, null, null);
+        return new ClusterStatus(self, "wss://" + self + ":9933", true,
+                List.of(new PeerConnection(peer, "wss://" + peer + ":9933", true, null, List.of(socket))));
+    }
+
+    private static ClusterMember member(String name, List<Subscription> subscriptions) {
+        return new ClusterMember(name, name, null, "http://" + name + ":9925", false, false, subscriptions,
+                new MemberCredentials("admin", "pw"), null, name);
+    }
+}
