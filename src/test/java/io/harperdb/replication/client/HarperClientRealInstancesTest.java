@@ -1,0 +1,188 @@
+package io.harperdb.replication.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.model.Subscription;
+import io.harperdb.testing.HarperDb;
+import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Operations API client against three real HarperDB 4.7.29 instances (A, B, C). */
+@HarperDb(instances = 3, resetBeforeEach = false)
+class HarperClientRealInstancesTest {
+    private static final Duration SETTLE = Duration.ofSeconds(60);
+    /** A table of its own per test: dropping databases under live replication crashed HarperDB. */
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static final OkHttpClient HTTP = new OkHttpClient();
+
+    private HarperDbCluster real;
+    private String table;
+
+    @BeforeEach
+    void clean(HarperDbCluster real) {
+        this.real = real;
+        real.resetTopology();
+        table = "cat" + TABLES.incrementAndGet();
+        for (HarperDbInstance instance : real.instances()) {
+            // Tables replicate while links last, so a peer may have it already.
+            instance.call(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
+        }
+    }
+
+    @Test
+    void addNodeLinksTwoMembersBothWaysAndDataFlows() {
+        OperationReply reply = client(0).addNode(connection(1));
+
+        assertThat(reply.message()).contains("Successfully added").contains(real.instance(1).hostname());
+        await().atMost(SETTLE).until(() -> connected(0, 1) && connected(1, 0));
+        insert(0, "rex");
+        await().atMost(SETTLE).until(() -> read(1, "rex"));
+    }
+
+    @Test
+    void addingCToAAloneYieldsAFullMesh() {
+        client(0).addNode(connection(1));
+        await().atMost(SETTLE).until(() -> connected(0, 1));
+
+        client(0).addNode(connection(2));
+
+        await().atMost(SETTLE).until(() -> connected(1, 2) || connected(2, 1));
+        assertThat(client(1).nodeRecords()).extracting(r -> r.name()).contains(hostname(0), hostname(2));
+        assertThat(client(2).nodeRecords()).extracting(r -> r.name()).contains(hostname(0), hostname(1));
+    }
+
+    @Test
+    void configureClusterBootstrapsAThreeMemberMeshInOneCall() {
+        OperationReply reply = client(0).configureCluster(List.of(connection(1), connection(2)));
+
+        assertThat(reply.message()).isEqualTo("Configure cluster complete.");
+        await().atMost(SETTLE).until(() -> (connected(0, 1) || connected(1, 0)) && (connected(0, 2) || connected(2, 0))
+                && (connected(1, 2) || connected(2, 1)));
+        insert(2, "from-c");
+        await().atMost(SETTLE).until(() -> read(0, "from-c") && read(1, "from-c"));
+    }
+
+    @Test
+    void removeNodeOfCSentToATakesCOutAndKeepsAAndBConnected() {
+        client(0).configureCluster(List.of(connection(1), connection(2)));
+        await().atMost(SETTLE).until(() -> client(1).nodeRecords().size() >= 3);
+
+        OperationReply reply = client(0).removeNode(hostname(2));
+
+        assertThat(reply.message()).isEqualTo("Successfully removed '" + hostname(2) + "' from cluster");
+        await().atMost(SETTLE).until(() -> client(0).nodeRecords().stream().noneMatch(r -> r.name().equals(hostname(2)))
+                && client(1).nodeRecords().stream().noneMatch(r -> r.name().equals(hostname(2))));
+        // the receiving node stayed in the cluster (the seed documentation's `name` would have removed it)
+        await().atMost(SETTLE).until(() -> connected(0, 1) || connected(1, 0));
+        insert(0, "after");
+        await().atMost(SETTLE).until(() -> read(1, "after"));
+    }
+
+    @Test
+    void subscriptionsDecideWhereDataArrivesAndUpdateNodeChangesThem() {
+        // C receives the table from A and publishes nothing to it: A's view is the reverse.
+        Subscription cReceivesOnly = Subscription.of("data", table, true, false);
+        client(0).addNode(connection(2).withSubscriptions(List.of(cReceivesOnly.reversed())));
+        await().atMost(SETTLE).until(() -> connected(2, 0));
+
+        insert(0, "from-a");
+        await().atMost(SETTLE).until(() -> read(2, "from-a"));
+        insert(2, "from-c");
+        insert(0, "marker");
+        await().atMost(SETTLE).until(() -> read(2, "marker"));
+        assertThat(read(0, "from-c")).as("C publishes nothing").isFalse();
+        ClusterStatus status = client(0).clusterStatus();
+        PeerConnection toC = status.peer(hostname(2)).orElseThrow();
+        assertThat(toC.replicates()).isNotEqualTo(Boolean.TRUE);
+        assertThat(toC.subscriptions()).containsExactly(cReceivesOnly.reversed());
+
+        // update_node: now C also publishes.
+        client(0).updateNode(new UpdateNodeRequest(hostname(2), List.of(Subscription.of("data", table, true, true))));
+        await().atMost(SETTLE).until(() -> client(0).nodeRecords().stream()
+                .anyMatch(r -> r.name().equals(hostname(2)) && List.of(Subscription.of("data", table, true, true)).equals(r.subscriptions())));
+        insert(2, "from-c-later");
+        await().atMost(SETTLE).until(() -> read(0, "from-c-later"));
+    }
+
+    @Test
+    void routesRoundTripInBothFormsAfterARestart() {
+        List<Route> routes = List.of(Route.of("10.0.0.1:9933"), Route.of("east.example.com", 9933));
+
+        RouteChange set = client(0).setRoutes(routes);
+        assertThat(set.changed()).containsExactlyElementsOf(routes);
+        assertThat(client(0).getRoutes()).as("routes load at start").isEmpty();
+        real.stop(0);
+        real.start(0);
+        assertThat(client(0).getRoutes()).containsExactlyInAnyOrderElementsOf(routes);
+
+        RouteChange deleted = client(0).deleteRoutes(List.of(Route.of("10.0.0.1:9933")));
+        assertThat(deleted.changed()).containsExactly(Route.of("10.0.0.1:9933"));
+        real.stop(0);
+        real.start(0);
+        assertThat(client(0).getRoutes()).containsExactly(Route.of("east.example.com", 9933));
+    }
+
+    @Test
+    void aWrongPasswordIsUnauthorisedAndTheExceptionHidesIt() {
+        HarperDbInstance a = real.instance(0);
+        HarperClient wrong = new HarperClient(a.operationsUrl(), "a", a.username(), "Wrong-Pa55-x9", HTTP, HarperClient.Timeouts.DEFAULT);
+
+        HarperOperationException e = catchThrowableOfType(HarperOperationException.class, wrong::clusterStatus);
+
+        assertThat(e.outcome()).isEqualTo(Outcome.UNAUTHORIZED);
+        assertThat(e.httpStatus()).isEqualTo(401);
+        assertThat(e.getMessage()).contains("cluster_status").contains("a").doesNotContain("Wrong-Pa55-x9");
+    }
+
+    @Test
+    void removingAnUnknownNodeIsRefusedWithHarperDbsMessage() {
+        HarperOperationException e = catchThrowableOfType(HarperOperationException.class,
+                () -> client(0).removeNode("nobody.example.com"));
+
+        assertThat(e.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(e.serverMessage()).contains("nobody.example.com").contains("does not exist");
+    }
+
+    private HarperClient client(int index) {
+        HarperDbInstance i = real.instance(index);
+        return new HarperClient(i.operationsUrl(), i.hostname(), i.username(), i.password(), HTTP, HarperClient.Timeouts.DEFAULT);
+    }
+
+    private AddNodeRequest connection(int index) {
+        HarperDbInstance i = real.instance(index);
+        return AddNodeRequest.hostname(i.hostname()).withVerifyTls(false)
+                .withAuthorization(NodeAuthorization.basic(i.username(), i.password()));
+    }
+
+    private String hostname(int index) {
+        return real.instance(index).hostname();
+    }
+
+    /** {@code from} reports its link to {@code to} with every database socket connected. */
+    private boolean connected(int from, int to) {
+        return client(from).clusterStatus().peer(hostname(to)).map(PeerConnection::isConnected).orElse(false);
+    }
+
+    private void insert(int index, String id) {
+        real.instance(index).post(Map.of("operation", "insert", "database", "data", "table", table,
+                "records", List.of(Map.of("id", id))));
+    }
+
+    private boolean read(int index, String id) {
+        JsonNode found = real.instance(index).post(Map.of("operation", "search_by_id", "database", "data", "table", table,
+                "ids", List.of(id), "get_attributes", List.of("id")));
+        return found.isArray() && found.size() == 1;
+    }
+}
