@@ -1,7 +1,6 @@
 package io.harperdb.replication.model;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -28,7 +27,7 @@ public record DatabaseSocket(
         @JsonProperty("backPressurePercent") Double backPressurePercent,
         @JsonProperty("lastReceivedStatus") String lastReceivedStatus) {
 
-    @JsonIgnore
+    /** Not a JSON property of its own: it reads the component {@code connected}. */
     public boolean isConnected() {
         return Boolean.TRUE.equals(connected);
     }
