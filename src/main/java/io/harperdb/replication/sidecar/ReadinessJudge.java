@@ -11,21 +11,25 @@ import java.util.stream.Collectors;
  * Decides readiness from what each poll saw; pure apart from its own memory of earlier polls
  * (no clock, no I/O), so every transition can be tested.
  *
- * <p>How HarperDB 4.7.29 shows an initial copy (read in its bundled source, bin/harperdb.js, and
- * seen on real instances): a node whose replication sequence for its "leader" peer (the first other
- * node in its hdb_nodes) is unset asks that peer for a full copy of each database (log: "Requesting
- * full copy of database X from wss://..."). The sender walks every table and sends the records as one
- * long transaction, and ends it with a sequence marker only after the last record. The receiver sets
- * {@code lastReceivedStatus} to "Receiving" on every record message and back to "Waiting" only on a
- * sequence marker, so on the receiving node the socket of that peer and database reads "Receiving"
- * from the first record until the copy is complete. (The sending node shows
- * {@code sendingMessage: "Copying"} for the receiver meanwhile, but the sidecar only asks its own
- * node.) Nothing else in cluster_status tells a copy from ordinary replication, so:
+ * <p>How HarperDB 4.7.29 shows an initial copy (read in its bundled source, bin/harperdb.js, and seen
+ * on real instances, see docs/sidecar.md): a node that has never received anything from its "leader"
+ * (the first other node in its hdb_nodes) asks it for a full copy of each database (hdb.log: "Requesting
+ * full copy of database data from wss://..."). The sender walks every table and sends the records
+ * without a sequence marker until the last one. The receiver sets {@code lastReceivedStatus} to
+ * "Receiving" on every record and back to "Waiting" only on a sequence marker, so on the receiving
+ * node the socket of that peer and database reads "Receiving" from the first record until the copy is
+ * complete (then "Waiting", with {@code lastReceivedVersion} 0). The sender shows
+ * {@code sendingMessage: "Copying"} for the receiver meanwhile, but the sidecar only asks its own node,
+ * and nothing else in cluster_status tells a copy from ordinary replication. So:
  *
  * <ul>
  *   <li>Until the member has caught up once, a socket seen "Receiving" is taken as a copy (or a catch
  *       up after a restart) in progress; it completes when the same socket is seen no longer
  *       "Receiving".</li>
+ *   <li>The {@code system} database is left out. On the first join both sides ask the other for a
+ *       full copy of it (the newcomer is the old member's first peer, hence its leader), so counting
+ *       it would make the serving member unready whenever the first peer joins; it holds a handful
+ *       of records and arrives before the data.</li>
  *   <li>Ready = HarperDB answers GET /health and no copy seen is still in progress. A member that
  *       was never seen copying (the first member, alone; or one whose copy was over between two polls)
  *       is ready.</li>
@@ -43,6 +47,7 @@ import java.util.stream.Collectors;
  */
 public final class ReadinessJudge {
     static final String RECEIVING = "Receiving";
+    static final String SYSTEM_DATABASE = "system";
 
     /** One database copied from one peer. */
     record Copy(String peer, String database) implements Comparable<Copy> {
@@ -108,7 +113,7 @@ public final class ReadinessJudge {
             for (DatabaseSocket socket : peer.sockets()) {
                 Copy copy = new Copy(name, String.valueOf(socket.database()));
                 listed.add(copy);
-                if (RECEIVING.equals(socket.lastReceivedStatus())) {
+                if (RECEIVING.equals(socket.lastReceivedStatus()) && !SYSTEM_DATABASE.equals(socket.database())) {
                     receiving.add(copy);
                 }
             }

@@ -27,6 +27,17 @@ class ReadinessJudgeTest {
     }
 
     @Test
+    void realAnswersOfAMemberThatJoinedThenLostAPeer() throws java.io.IOException {
+        // 127.0.0.23 (HarperDB 4.7.29) receiving database data from 127.0.0.21, then after the copy with 127.0.0.21 stopped
+        Readiness copying = judge.judge(true, PrometheusTextTest.load(PrometheusTextTest.COPYING));
+        assertThat(copying.ready()).isFalse();
+        assertThat(copying.reason()).isEqualTo("initial copy in progress: data from 127.0.0.21");
+
+        assertThat(judge.judge(true, PrometheusTextTest.load(PrometheusTextTest.PEER_STOPPED)).ready()).isTrue();
+        assertThat(judge.caughtUp()).isTrue();
+    }
+
+    @Test
     void notReadyWhileHarperDbDoesNotAnswer() {
         Readiness readiness = judge.judge(false, null);
 
@@ -74,14 +85,14 @@ class ReadinessJudgeTest {
 
     @Test
     void everyCopySeenMustCompleteBeforeTheMemberIsReady() {
-        judge.judge(true, status(peer(A, socket("data", true, "Receiving"), socket("system", true, "Receiving"))));
+        judge.judge(true, status(peer(A, socket("data", true, "Receiving"), socket("dev", true, "Receiving"))));
 
-        Readiness oneLeft = judge.judge(true, status(peer(A, socket("data", true, "Receiving"), socket("system", true, "Waiting"))));
+        Readiness oneLeft = judge.judge(true, status(peer(A, socket("data", true, "Receiving"), socket("dev", true, "Waiting"))));
         assertThat(oneLeft.ready()).isFalse();
-        assertThat(oneLeft.reason()).contains("data from " + A).doesNotContain("system");
+        assertThat(oneLeft.reason()).contains("data from " + A).doesNotContain("dev");
         assertThat(judge.caughtUp()).isFalse();
 
-        assertThat(judge.judge(true, status(peer(A, socket("data", true, "Waiting"), socket("system", true, "Waiting")))).ready()).isTrue();
+        assertThat(judge.judge(true, status(peer(A, socket("data", true, "Waiting"), socket("dev", true, "Waiting")))).ready()).isTrue();
         assertThat(judge.caughtUp()).isTrue();
     }
 
@@ -141,6 +152,16 @@ class ReadinessJudgeTest {
         judge.judge(false, null);
 
         assertThat(judge.judge(true, status(peer(A, socket("data", true, "Receiving")))).ready()).isFalse();
+    }
+
+    @Test
+    void theSystemDatabaseIsNotCountedAsACopy() {
+        // The first member receives the newcomer's system database when it joins: it must stay ready.
+        Readiness readiness = judge.judge(true, status(peer(A, socket("system", true, "Receiving"), socket("data", true, "Waiting"))));
+
+        assertThat(readiness.ready()).isTrue();
+        assertThat(judge.judge(true, status(peer(A, socket("system", true, "Waiting"), socket("data", true, "Waiting")))).ready()).isTrue();
+        assertThat(judge.caughtUp()).isFalse();
     }
 
     @Test
