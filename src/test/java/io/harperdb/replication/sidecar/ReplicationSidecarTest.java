@@ -107,6 +107,7 @@ class ReplicationSidecarTest {
 
         harper.clusterStatus = CAUGHT_UP;
         await().untilAsserted(() -> assertThat(get("/readyz").status()).isEqualTo(200));
+        assertThat(get("/metrics").body()).contains("harperdb_replication_connected{peer=\"127.0.0.21\",database=\"data\"} 1");
 
         harper.clusterStatus = PEER_STOPPED;
         await().untilAsserted(() -> assertThat(get("/metrics").body())
