@@ -151,6 +151,50 @@ class ReplicationSidecarTest {
     }
 
     @Test
+    void aPollerThatStopsFinishingIsReportedInsteadOfAStaleAnswer() throws IOException {
+        MutableClock clock = new MutableClock();
+        sidecar = ReplicationSidecar.start(new SidecarConfig(harper.url(), credentials, 0, POLL), clock);
+        await().untilAsserted(() -> assertThat(get("/readyz").status()).isEqualTo(200));
+        harper.hang = new CountDownLatch(1);
+        int polls = harper.operations.size();
+        await().until(() -> harper.operations.size() > polls);
+
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(get("/readyz")).satisfies(a -> {
+            assertThat(a.status()).isEqualTo(503);
+            assertThat(a.body()).contains("no poll of HarperDB has finished since");
+        });
+        assertThat(get("/healthz").status()).isEqualTo(503);
+        harper.hang.countDown();
+        await().untilAsserted(() -> assertThat(get("/readyz").status()).isEqualTo(200));
+    }
+
+    /** A clock the test moves forward. */
+    static final class MutableClock extends java.time.Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void sendsOnlyClusterStatusAndPicksUpRotatedCredentialsWithoutLoggingThem() throws IOException {
         startSidecar();
         await().untilAsserted(() -> assertThat(get("/readyz").status()).isEqualTo(200));
