@@ -27,6 +27,9 @@ public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, D
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     public SidecarConfig {
+        if (okhttp3.HttpUrl.parse(harperdbUrl) == null) {
+            throw new IllegalArgumentException("HARPERDB_URL must be an http(s) URL, was '" + harperdbUrl + "'");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("SIDECAR_PORT must be 0-65535, was " + port);
         }

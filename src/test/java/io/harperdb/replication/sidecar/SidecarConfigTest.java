@@ -54,6 +54,14 @@ class SidecarConfigTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:9925", "ftp://127.0.0.1", "http://"})
+    void badUrlsAreRefusedByName(String text) {
+        assertThatThrownBy(() -> SidecarConfig.fromEnv(Map.of("HARPERDB_URL", text)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HARPERDB_URL");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http", "70000", "-1"})
     void badPortsAreRefusedByName(String text) {
         assertThatThrownBy(() -> SidecarConfig.fromEnv(Map.of("SIDECAR_PORT", text)))
