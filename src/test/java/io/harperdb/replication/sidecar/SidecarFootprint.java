@@ -86,9 +86,12 @@ public final class SidecarFootprint {
             String status = Files.readString(Path.of("/proc", Long.toString(sidecar.pid()), "status"), StandardCharsets.UTF_8);
             String heapInfo = run("jcmd", Long.toString(sidecar.pid()), "GC.heap_info");
             long heapUsedKiB = sum(HEAP_USED, heapInfo);
+            run("jcmd", Long.toString(sidecar.pid()), "GC.run");
+            long liveKiB = sum(HEAP_USED, run("jcmd", Long.toString(sidecar.pid()), "GC.heap_info"));
             System.out.printf("requests answered: %d (last /metrics %d bytes)%n", scrapes, metricsBytes);
             System.out.printf("VmRSS %s, VmHWM %s%n", field(status, "VmRSS"), field(status, "VmHWM"));
-            System.out.printf("heap used %d KiB (young + old), metaspace used %d KiB%n", heapUsedKiB, sum(METASPACE_USED, heapInfo));
+            System.out.printf("heap used %d KiB (young + old, garbage included), live after a full GC %d KiB; metaspace used %d KiB%n",
+                    heapUsedKiB, liveKiB, sum(METASPACE_USED, heapInfo));
             System.out.printf("threads %s%n", field(status, "Threads"));
         } finally {
             sidecar.destroy();
