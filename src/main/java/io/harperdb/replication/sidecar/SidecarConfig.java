@@ -1,0 +1,76 @@
+package io.harperdb.replication.sidecar;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The sidecar's settings, from environment variables:
+ * <ul>
+ *   <li>{@code HARPERDB_URL}: the local Operations API, default {@code http://127.0.0.1:9925}</li>
+ *   <li>{@code HARPERDB_CREDENTIALS_DIR}: where the admin Secret is mounted, with files {@code username}
+ *       and {@code password}; default {@code /etc/harperdb/admin}</li>
+ *   <li>{@code SIDECAR_PORT}: where /healthz, /readyz and /metrics are served, default 9950</li>
+ *   <li>{@code POLL_INTERVAL}: how often HarperDB is asked, e.g. {@code 5s}, {@code 500ms}, {@code 1m}
+ *       or plain seconds; default 5s</li>
+ * </ul>
+ */
+public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, Duration pollInterval) {
+    public static final String DEFAULT_URL = "http://127.0.0.1:9925";
+    public static final Path DEFAULT_CREDENTIALS_DIR = Path.of("/etc/harperdb/admin");
+    public static final int DEFAULT_PORT = 9950;
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+
+    public SidecarConfig {
+        if (okhttp3.HttpUrl.parse(harperdbUrl) == null) {
+            throw new IllegalArgumentException("HARPERDB_URL must be an http(s) URL, was '" + harperdbUrl + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("SIDECAR_PORT must be 0-65535, was " + port);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("POLL_INTERVAL must be positive, was " + pollInterval);
+        }
+    }
+
+    public static SidecarConfig fromEnv(Map<String, String> env) {
+        return new SidecarConfig(
+                valueOr(env, "HARPERDB_URL", DEFAULT_URL),
+                Path.of(valueOr(env, "HARPERDB_CREDENTIALS_DIR", DEFAULT_CREDENTIALS_DIR.toString())),
+                port(valueOr(env, "SIDECAR_PORT", Integer.toString(DEFAULT_PORT))),
+                duration(valueOr(env, "POLL_INTERVAL", DEFAULT_POLL_INTERVAL.toSeconds() + "s")));
+    }
+
+    /** {@code 5s}, {@code 500ms}, {@code 1m}, or a bare number of seconds. */
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("POLL_INTERVAL must look like 5s, 500ms or 1m, was '" + text + "'");
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+    }
+
+    private static int port(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SIDECAR_PORT must be a number, was '" + text + "'");
+        }
+    }
+
+    private static String valueOr(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}
