@@ -46,7 +46,7 @@ public final class SidecarContainer {
      */
     static final String CPU_REQUEST = "10m";
     static final String MEMORY_REQUEST = "64Mi";
-    static final String MEMORY_LIMIT = "96Mi";
+    static final String MEMORY_LIMIT = "128Mi";
 
     private SidecarContainer() {
     }

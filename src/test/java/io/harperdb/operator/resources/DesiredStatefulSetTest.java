@@ -213,7 +213,7 @@ class DesiredStatefulSetTest {
             assertThat(v.getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("username", "password");
         });
         assertThat(sidecar.getResources().getRequests()).containsEntry("memory", new Quantity("64Mi")).containsEntry("cpu", new Quantity("10m"));
-        assertThat(sidecar.getResources().getLimits()).containsOnlyKeys("memory").containsEntry("memory", new Quantity("96Mi"));
+        assertThat(sidecar.getResources().getLimits()).containsOnlyKeys("memory").containsEntry("memory", new Quantity("128Mi"));
     }
 
     @Test
