@@ -221,6 +221,11 @@ public final class HarperDbFixture implements AutoCloseable {
   }
 
   /** Drops every database but {@code system} on every running instance (after resetTopology). */
+  /** Reinstalls every instance in parallel (see {@link HarperDbInstance#reinstall()}). */
+  public synchronized void reinstall() {
+    inParallel(List.copyOf(instances), HarperDbInstance::reinstall);
+  }
+
   public synchronized void dropDatabases() {
     for (HarperDbInstance i : instances) {
       if (!i.isRunning()) {

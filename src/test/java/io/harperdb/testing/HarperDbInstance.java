@@ -227,6 +227,13 @@ public final class HarperDbInstance {
     awaitHealthy();
   }
 
+  /** Stops the instance, wipes its HOME and ROOTPATH and installs it again: a HarperDB with no past. */
+  synchronized void reinstall() {
+    stop();
+    installed = false;
+    start();
+  }
+
   /** Kills the instance's process group: TERM, then KILL after a grace period. Keeps its data. */
   synchronized void stop() {
     Process p = process;

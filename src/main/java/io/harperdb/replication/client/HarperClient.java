@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -73,6 +75,9 @@ public class HarperClient {
                 .writeTimeout(timeouts.read())
                 .callTimeout(timeouts.connect().plus(timeouts.read()))
                 .retryOnConnectionFailure(false)
+                // A fresh connection per operation: a pooled one goes stale when HarperDB restarts, and
+                // with retries off its next call would fail as unreachable. One connect per poll is cheap.
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
                 .build();
     }
 

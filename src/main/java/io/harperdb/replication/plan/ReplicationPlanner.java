@@ -564,15 +564,11 @@ public final class ReplicationPlanner {
             if (thereOk && backOk) return;
             // a link that carries nothing is not made; a side that has one must still say so
             if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
+            // add_node, not update_node: on 4.7.29 update_node rewrites only the receiving member's
+            // record, and the named member kept publishing as before; add_node (an upsert) also
+            // updates the named member's record of the target (docs/harperdb-compatibility.md).
             AddNodeRequest connection = members[named].connection();
-            // update_node names by hostname only and rebuilds the URL from the local port: only for
-            // existing links to hostname-only members; add_node (an upsert too) for everything else
-            if (there != null && back != null && connection.url() == null) {
-                updateLinks.add(new Link(target, named,
-                        new UpdateNode(names[target], new UpdateNodeRequest(connection.hostname(), view))));
-            } else {
-                addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
-            }
+            addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
         }
 
         /** Between two partial members, p's view: a table flows to p when p subscribes and q publishes it. */

@@ -33,12 +33,9 @@ class HarperClientRealInstancesTest {
     @BeforeEach
     void clean(HarperDbCluster real) {
         this.real = real;
-        real.resetTopology();
+        // A fresh HarperDB per test: reused instances kept state that stopped new links connecting.
+        real.reinstall();
         table = "cat" + TABLES.incrementAndGet();
-        for (HarperDbInstance instance : real.instances()) {
-            // Tables replicate while links last, so a peer may have it already.
-            instance.call(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
-        }
     }
 
     @Test
@@ -47,6 +44,7 @@ class HarperClientRealInstancesTest {
 
         assertThat(reply.message()).contains("Successfully added").contains(real.instance(1).hostname());
         await().atMost(SETTLE).until(() -> connected(0, 1) && connected(1, 0));
+        shareTable(0, 1);
         insert(0, "rex");
         await().atMost(SETTLE).until(() -> read(1, "rex"));
     }
@@ -70,6 +68,7 @@ class HarperClientRealInstancesTest {
         assertThat(reply.message()).isEqualTo("Configure cluster complete.");
         await().atMost(SETTLE).until(() -> (connected(0, 1) || connected(1, 0)) && (connected(0, 2) || connected(2, 0))
                 && (connected(1, 2) || connected(2, 1)));
+        shareTable(0, 1, 2);
         insert(2, "from-c");
         await().atMost(SETTLE).until(() -> read(0, "from-c") && read(1, "from-c"));
     }
@@ -78,6 +77,7 @@ class HarperClientRealInstancesTest {
     void removeNodeOfCSentToATakesCOutAndKeepsAAndBConnected() {
         client(0).configureCluster(List.of(connection(1), connection(2)));
         await().atMost(SETTLE).until(() -> client(1).nodeRecords().size() >= 3);
+        shareTable(0, 1, 2);
 
         OperationReply reply = client(0).removeNode(hostname(2));
 
@@ -92,6 +92,10 @@ class HarperClientRealInstancesTest {
 
     @Test
     void subscriptionsDecideWhereDataArrivesAndUpdateNodeChangesThem() {
+        // The table exists on both before the partial link (no full link carries its creation).
+        for (int i : new int[] {0, 2}) {
+            real.instance(i).post(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
+        }
         // C receives the table from A and publishes nothing to it: A's view is the reverse.
         Subscription cReceivesOnly = Subscription.of("data", table, true, false);
         client(0).addNode(connection(2).withSubscriptions(List.of(cReceivesOnly.reversed())));
@@ -108,10 +112,15 @@ class HarperClientRealInstancesTest {
         assertThat(toC.replicates()).isNotEqualTo(Boolean.TRUE);
         assertThat(toC.subscriptions()).containsExactly(cReceivesOnly.reversed());
 
-        // update_node: now C also publishes.
-        client(0).updateNode(new UpdateNodeRequest(hostname(2), List.of(Subscription.of("data", table, true, true))));
+        // update_node changes the record of the member it is sent to only: sent to A, C keeps its
+        // own view and still publishes nothing. Sent to C as well, C now publishes to A.
+        List<Subscription> both = List.of(Subscription.of("data", table, true, true));
+        client(0).updateNode(new UpdateNodeRequest(hostname(2), both));
         await().atMost(SETTLE).until(() -> client(0).nodeRecords().stream()
-                .anyMatch(r -> r.name().equals(hostname(2)) && List.of(Subscription.of("data", table, true, true)).equals(r.subscriptions())));
+                .anyMatch(r -> r.name().equals(hostname(2)) && both.equals(r.subscriptions())));
+        assertThat(client(2).nodeRecords()).filteredOn(r -> r.name().equals(hostname(0)))
+                .allSatisfy(r -> assertThat(r.subscriptions()).containsExactly(cReceivesOnly));
+        client(2).updateNode(new UpdateNodeRequest(hostname(0), both));
         insert(2, "from-c-later");
         await().atMost(SETTLE).until(() -> read(0, "from-c-later"));
     }
@@ -120,9 +129,10 @@ class HarperClientRealInstancesTest {
     void routesRoundTripInBothFormsAfterARestart() {
         List<Route> routes = List.of(Route.of("10.0.0.1:9933"), Route.of("east.example.com", 9933));
 
+        List<Route> loadedBefore = client(0).getRoutes();
         RouteChange set = client(0).setRoutes(routes);
         assertThat(set.changed()).containsExactlyElementsOf(routes);
-        assertThat(client(0).getRoutes()).as("routes load at start").isEmpty();
+        assertThat(client(0).getRoutes()).as("routes load at start").isEqualTo(loadedBefore);
         real.stop(0);
         real.start(0);
         assertThat(client(0).getRoutes()).containsExactlyInAnyOrderElementsOf(routes);
@@ -175,14 +185,21 @@ class HarperClientRealInstancesTest {
         return client(from).clusterStatus().peer(hostname(to)).map(PeerConnection::isConnected).orElse(false);
     }
 
+    /** Creates the test's table on the first instance and waits until the others have it (it replicates). */
+    private void shareTable(int first, int... others) {
+        real.instance(first).post(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
+        await().atMost(SETTLE).until(() -> java.util.Arrays.stream(others).allMatch(i -> real.instance(i)
+                .call(Map.of("operation", "describe_table", "database", "data", "table", table)).ok()));
+    }
+
     private void insert(int index, String id) {
         real.instance(index).post(Map.of("operation", "insert", "database", "data", "table", table,
                 "records", List.of(Map.of("id", id))));
     }
 
     private boolean read(int index, String id) {
-        JsonNode found = real.instance(index).post(Map.of("operation", "search_by_id", "database", "data", "table", table,
-                "ids", List.of(id), "get_attributes", List.of("id")));
-        return found.isArray() && found.size() == 1;
+        HarperDbInstance.Answer found = real.instance(index).call(Map.of("operation", "search_by_id", "database", "data",
+                "table", table, "ids", List.of(id), "get_attributes", List.of("id")));
+        return found.ok() && found.body().isArray() && found.body().size() == 1;
     }
 }
