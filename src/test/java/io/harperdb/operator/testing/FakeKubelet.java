@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * API server (polling twice a second) and, for each ordinal below its replicas, runs real HarperDB instance
  * {@code i} of the fixture and creates pod {@code <statefulset>-i} (Ready) once the instance answers; for each
  * ordinal at or beyond the replicas it deletes the pod and stops the instance. Pods carry the template's labels
- * and annotations, as the StatefulSet controller copies them.
+ * and annotations, as the StatefulSet controller copies them. A pod it made that someone else deletes (a
+ * rolling restart) is made again from the current template, its instance restarted on the same data.
  */
 public final class FakeKubelet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeKubelet.class);
@@ -37,6 +40,11 @@ public final class FakeKubelet implements AutoCloseable {
     private final ExecutorService starts = Executors.newCachedThreadPool(r -> daemon(r, "fake-kubelet-start"));
     private final Map<Integer, Future<?>> starting = new ConcurrentHashMap<>();
     private final List<Integer> replicasSeen = new CopyOnWriteArrayList<>();
+    /** Ordinals whose pod this kubelet created and that still stands. */
+    private final Set<Integer> podsCreated = ConcurrentHashMap.newKeySet();
+    private final List<Integer> restarts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger restarting = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
 
     /**
      * @param onReplicas called on the kubelet's thread with each new replica count it sees, before it acts on it
@@ -53,6 +61,16 @@ public final class FakeKubelet implements AutoCloseable {
     /** The StatefulSet's replica counts in the order seen, each once per change. */
     public List<Integer> replicasSeen() {
         return List.copyOf(replicasSeen);
+    }
+
+    /** The ordinals whose pod was deleted by someone else and restarted, in order. */
+    public List<Integer> restarts() {
+        return List.copyOf(restarts);
+    }
+
+    /** The most pods restarting at the same time. */
+    public int mostRestartingAtOnce() {
+        return mostAtOnce.get();
     }
 
     private void tick() {
@@ -79,6 +97,21 @@ public final class FakeKubelet implements AutoCloseable {
                             real.start(ordinal);
                             createPod(set, ordinal);
                         }));
+                    } else if (pod(ordinal) == null && podsCreated.contains(ordinal)) {
+                        // Deleted by the operator (a rolling restart): the container restarts, on the same data.
+                        LOG.info("pod {} deleted: restarting {}", podName(ordinal), real.instance(ordinal).hostname());
+                        podsCreated.remove(ordinal);
+                        restarts.add(ordinal);
+                        mostAtOnce.accumulateAndGet(restarting.incrementAndGet(), Math::max);
+                        starting.put(ordinal, starts.submit(() -> {
+                            try {
+                                real.stop(ordinal);
+                                real.start(ordinal);
+                                createPod(currentStatefulSet(), ordinal);
+                            } finally {
+                                restarting.decrementAndGet();
+                            }
+                        }));
                     } else if (pod(ordinal) == null) {
                         createPod(set, ordinal);
                     }
@@ -86,6 +119,7 @@ public final class FakeKubelet implements AutoCloseable {
                     if (pod(ordinal) != null) {
                         client.pods().inNamespace(namespace).withName(podName(ordinal)).delete();
                     }
+                    podsCreated.remove(ordinal);
                     if (real.instance(ordinal).isRunning()) {
                         LOG.info("stopping {} ({})", podName(ordinal), real.instance(ordinal).hostname());
                         real.stop(ordinal);
@@ -116,6 +150,11 @@ public final class FakeKubelet implements AutoCloseable {
                 .endStatus()
                 .build();
         client.resource(pod).create();
+        podsCreated.add(ordinal);
+    }
+
+    private StatefulSet currentStatefulSet() {
+        return client.apps().statefulSets().inNamespace(namespace).withName(statefulSet).get();
     }
 
     private String podName(int ordinal) {
