@@ -127,6 +127,21 @@ class ManagedResourcesTest {
     }
 
     @Test
+    void anUnchangedManagedClusterWritesNothing() {
+        user.resource(managedCluster("demo", 3)).create();
+        await().atMost(WAIT).until(() -> statefulSet("demo") != null && budget("demo") != null);
+        awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 3);
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        kubernetes.clearRequests();
+
+        // Several rounds (pollInterval 2s; the unreachable members back off to at most that).
+        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
+
+        assertThat(kubernetes.requests()).anyMatch(r -> r.path().contains("/statefulsets/demo"));
+        assertThat(kubernetes.writes()).isEmpty();
+    }
+
+    @Test
     void anExistingAdminSecretIsUsedAndNeverOverwritten() {
         Secret mine = user.resource(Resources.secret("my-admin", "root", "my-Own-Pa55word")).create();
         HarperCluster cluster = managedCluster("demo", 1);
