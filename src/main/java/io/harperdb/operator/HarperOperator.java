@@ -56,7 +56,7 @@ public final class HarperOperator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client);
         Clock clock = Clock.systemUTC();
         HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers),
-                new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets), addresses);
+                new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events), addresses);
         HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock, addresses);
         if (settings.watchesAllNamespaces()) {
             operator.register(clusters);

@@ -183,6 +183,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (hasInstances && desiredReplicas < currentReplicas) {
             Set<String> recorded = ScaleDown.stillRecorded(members.staying(), managedMembers.leaving(), observations);
             if (recorded.isEmpty()) {
+                LOG.info("cluster {}/{}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", namespace,
+                        cluster.getMetadata().getName(), desiredReplicas);
                 statefulSet = managed.ensureStatefulSet(client, cluster, desiredReplicas);
             } else {
                 stillLeaving = managedMembers.leaving().stream().filter(m -> recorded.contains(m.name()))
@@ -218,11 +220,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .toList();
         int replicas = statefulSet.getSpec().getReplicas() == null ? 0 : statefulSet.getSpec().getReplicas();
         RollingRestart.next(TemplateHash.desired(statefulSet), replicas, pods, true, Annotations.isPaused(cluster))
-                .ifPresent(pod -> {
-                    LOG.info("cluster {}/{}: restarting pod {} for its new template", cluster.getMetadata().getNamespace(),
-                            cluster.getMetadata().getName(), pod);
-                    managed.deletePod(context.getClient(), cluster, pod);
-                });
+                .ifPresent(pod -> managed.restartPod(context.getClient(), cluster, pod));
     }
 
     private static int ordinal(String pod, String prefix) {

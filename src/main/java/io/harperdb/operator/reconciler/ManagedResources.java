@@ -37,9 +37,11 @@ public class ManagedResources {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedResources.class);
 
     private final DesiredStatefulSet statefulSets;
+    private final EventRecorder events;
 
-    public ManagedResources(DesiredStatefulSet statefulSets) {
+    public ManagedResources(DesiredStatefulSet statefulSets, EventRecorder events) {
         this.statefulSets = statefulSets;
+        this.events = events;
     }
 
     /**
@@ -56,6 +58,7 @@ public class ManagedResources {
         try {
             client.resource(secret).create();
             LOG.info("cluster {}/{}: admin Secret {} created", namespace, cluster.getMetadata().getName(), name);
+            events.normal(cluster, "AdminSecretCreated", "Secret " + name + " created with a generated password");
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {    // created meanwhile: that one stands
                 throw e;
@@ -112,8 +115,12 @@ public class ManagedResources {
                 });
     }
 
-    public void deletePod(KubernetesClient client, HarperCluster cluster, String pod) {
+    /** Deletes a pod so that the StatefulSet makes it again from its current template (a rolling restart). */
+    public void restartPod(KubernetesClient client, HarperCluster cluster, String pod) {
+        LOG.info("cluster {}/{}: restarting pod {} for its new template", cluster.getMetadata().getNamespace(),
+                cluster.getMetadata().getName(), pod);
         client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(pod).delete();
+        events.normal(cluster, "RestartingPod", "pod " + pod + " deleted to run the new pod template; the next waits until the cluster is Ready");
     }
 
     /**

@@ -173,7 +173,9 @@ class ManagedResourcesTest {
             String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
             assertThat(text).doesNotContain(password).doesNotContain(admin.getData().get("password"));
         }
-        for (Event event : user.v1().events().inNamespace(NAMESPACE).list().getItems()) {
+        List<Event> events = user.v1().events().inNamespace(NAMESPACE).list().getItems();
+        assertThat(events).extracting(Event::getReason).contains("AdminSecretCreated");
+        for (Event event : events) {
             assertThat(event.getMessage()).doesNotContain(password);
         }
         assertThat(secret("demo-admin").getData()).isEqualTo(admin.getData());

@@ -91,6 +91,8 @@ class RollingRestartEndToEndTest {
         assertThat(kubelet.mostRestartingAtOnce()).isEqualTo(1);
         // A restarted member keeps its name and its records: no remove_node, no add_node.
         assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).isEmpty();
+        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems())
+                .filteredOn(e -> "RestartingPod".equals(e.getReason())).hasSize(3);
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
