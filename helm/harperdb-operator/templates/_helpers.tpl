@@ -87,21 +87,20 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget.
+# Managed instances (spec.instances): the StatefulSet (an informer, created and patched), its Services and
+# PodDisruptionBudget (read, created and patched). The volume claims need nothing: the StatefulSet's
+# persistentVolumeClaimRetentionPolicy deletes them on scale-down when storage.deleteClaimsOnScaleDown says so.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# Their pods (readiness, member identity) and, with storage.deleteClaimsOnScaleDown, their volume claims.
+  verbs: ["get", "create", "patch"]
+# Their pods: an informer for readiness, and delete for a rolling restart (one pod at a time).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch"]
-- apiGroups: [""]
-  resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "delete"]
+  verbs: ["list", "watch", "delete"]
 {{- end }}

@@ -7,6 +7,9 @@ import io.harperdb.operator.reconciler.EventRecorder;
 import io.harperdb.operator.reconciler.HarperClientFactory;
 import io.harperdb.operator.reconciler.HarperClusterReconciler;
 import io.harperdb.operator.reconciler.HarperNodeReconciler;
+import io.harperdb.operator.reconciler.ManagedResources;
+import io.harperdb.operator.resources.DesiredStatefulSet;
+import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.reconciler.PlanExecutor;
 import io.harperdb.replication.client.HarperClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -31,6 +34,15 @@ public final class HarperOperator implements AutoCloseable {
     });
 
     public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry) {
+        this(client, settings, clients, registry, MemberAddressResolver.stableDns(), DesiredStatefulSet.fromEnvironment(System.getenv()));
+    }
+
+    /**
+     * @param addresses    where the managed pods answer: their stable DNS names in a cluster; tests map them elsewhere
+     * @param statefulSets builds the managed StatefulSets (with the sidecar image)
+     */
+    public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry,
+                          MemberAddressResolver addresses, DesiredStatefulSet statefulSets) {
         operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
@@ -44,8 +56,8 @@ public final class HarperOperator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client);
         Clock clock = Clock.systemUTC();
         HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers),
-                new PlanExecutor(clients, events), Backoff.DEFAULT, clock);
-        HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock);
+                new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events), addresses);
+        HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock, addresses);
         if (settings.watchesAllNamespaces()) {
             operator.register(clusters);
             operator.register(nodes);

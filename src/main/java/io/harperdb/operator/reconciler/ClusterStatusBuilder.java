@@ -86,6 +86,26 @@ public final class ClusterStatusBuilder {
         return status;
     }
 
+    /**
+     * The status of a cluster with managed instances, with its Scaling condition: True while the StatefulSet
+     * keeps pods that are being removed from the mesh before it shrinks (phase Reconciling meanwhile).
+     */
+    public static HarperClusterStatus withScaling(HarperClusterStatus previous, HarperClusterStatus status, List<String> leavingPods,
+                                                  long generation, Instant now) {
+        Condition scaling = leavingPods.isEmpty()
+                ? Conditions.of(Conditions.SCALING, false, "AtDesiredReplicas", "", generation)
+                : Conditions.of(Conditions.SCALING, true, "RemovingMembers",
+                "removing " + String.join(", ", leavingPods) + " from the mesh before scaling down", generation);
+        HarperClusterStatus result = copy(status);
+        List<Condition> conditions = new ArrayList<>(result.getConditions());
+        conditions.addAll(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(scaling), now));
+        result.setConditions(conditions);
+        if (!leavingPods.isEmpty() && result.getPhase() == Phase.READY) {
+            result.setPhase(Phase.RECONCILING);
+        }
+        return result;
+    }
+
     /** The status of a paused cluster: the previous one, with phase Paused and the Paused condition. */
     public static HarperClusterStatus paused(HarperClusterStatus previous, long generation, Instant now) {
         HarperClusterStatus status = previous == null ? new HarperClusterStatus() : copy(previous);

@@ -17,6 +17,8 @@ public final class Conditions {
     public static final String RECONCILED = "Reconciled";
     public static final String DEGRADED = "Degraded";
     public static final String PAUSED = "Paused";
+    /** True while a scale-down waits for the leaving pods to be removed from the mesh. */
+    public static final String SCALING = "Scaling";
     /** True while nodes that no resource declares take part in the cluster (added by hand). */
     public static final String UNKNOWN_NODES = "UnknownNodes";
 

@@ -1,6 +1,8 @@
 package io.harperdb.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterSpec;
@@ -9,6 +11,10 @@ import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeStatus;
 import io.harperdb.operator.api.MemberStatus;
 import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.resources.ManagedMembers;
+import io.harperdb.operator.resources.MemberAddressResolver;
+import io.harperdb.operator.resources.ResourceNames;
+import io.harperdb.operator.resources.TemplateHash;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.plan.DesiredMember;
 import io.harperdb.replication.plan.ObservedMember;
@@ -37,6 +43,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +59,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     public static final String NAME = "harpercluster";
     static final String NODES_EVENT_SOURCE = "harpernodes";
     static final String SECRETS_EVENT_SOURCE = "secrets";
+    static final String STATEFULSETS_EVENT_SOURCE = "statefulsets";
+    static final String PODS_EVENT_SOURCE = "pods";
+    static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(HarperClusterReconciler.class);
@@ -60,14 +70,19 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final PlanExecutor executor;
     private final Backoff backoff;
     private final Clock clock;
+    private final ManagedResources managed;
+    private final MemberAddressResolver addresses;
     private final Map<ResourceID, Integer> failedRounds = new ConcurrentHashMap<>();
     private final Map<ResourceID, LinkHealer> healers = new ConcurrentHashMap<>();
 
-    public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock) {
+    public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
+                                   ManagedResources managed, MemberAddressResolver addresses) {
         this.observer = observer;
         this.executor = executor;
         this.backoff = backoff;
         this.clock = clock;
+        this.managed = managed;
+        this.addresses = addresses;
     }
 
     @Override
@@ -87,13 +102,40 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         InformerEventSource<Secret, HarperCluster> secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, HarperCluster.class)
                         .withName(SECRETS_EVENT_SOURCE)
-                        .withSecondaryToPrimaryMapper(secret -> nodes.list(secret.getMetadata().getNamespace(),
-                                        node -> node.getSpec() != null && node.getSpec().getAuthorizationSecret() != null
-                                                && secret.getMetadata().getName().equals(node.getSpec().getAuthorizationSecret().getName()))
-                                .map(node -> new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace()))
-                                .collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper(secret -> {
+                            String namespace = secret.getMetadata().getNamespace();
+                            Set<ResourceID> clusters = nodes.list(namespace,
+                                            node -> node.getSpec() != null && node.getSpec().getAuthorizationSecret() != null
+                                                    && secret.getMetadata().getName().equals(node.getSpec().getAuthorizationSecret().getName()))
+                                    .map(node -> new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace()))
+                                    .collect(Collectors.toSet());
+                            context.getPrimaryCache().list(namespace, c -> c.getSpec() != null && c.getSpec().getInstances() != null
+                                            && secret.getMetadata().getName().equals(ResourceNames.adminSecret(c)))
+                                    .forEach(c -> clusters.add(ResourceID.fromResource(c)));
+                            return clusters;
+                        })
                         .build(), context);
-        return List.of(nodes, secrets);
+        // The managed StatefulSet and its pods: a pod that becomes ready (or goes) reconciles its cluster at once.
+        InformerEventSource<StatefulSet, HarperCluster> statefulSets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(StatefulSet.class, HarperCluster.class)
+                        .withName(STATEFULSETS_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
+        InformerEventSource<Pod, HarperCluster> pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, HarperCluster.class)
+                        .withName(PODS_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
+        return List.of(nodes, secrets, statefulSets, pods);
+    }
+
+    /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
+    static Set<ResourceID> clusterOf(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+        Map<String, String> labels = resource.getMetadata().getLabels();
+        String instance = labels == null ? null : labels.get(ResourceNames.LABEL_INSTANCE);
+        return instance == null ? Set.of() : Set.of(new ResourceID(instance, resource.getMetadata().getNamespace()));
     }
 
     @Override
@@ -109,8 +151,25 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
 
         String namespace = cluster.getMetadata().getNamespace();
+        Function<String, Optional<Secret>> secrets = name -> secret(context, namespace, name);
         List<HarperNode> nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
-        MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, name -> secret(context, namespace, name));
+        MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, secrets);
+        boolean hasInstances = spec.getInstances() != null;
+        int desiredReplicas = ManagedMembers.replicas(cluster);
+        int currentReplicas = 0;
+        StatefulSet statefulSet = null;
+        MemberResolver.Members managedMembers = new MemberResolver.Members(List.of(), List.of());
+        if (hasInstances) {
+            managed.ensureAdminSecret(client, cluster);
+            managed.ensureServices(client, cluster);
+            managed.ensureDisruptionBudget(client, cluster);
+            StatefulSet existing = managed.existingStatefulSet(client, cluster);
+            currentReplicas = existing == null || existing.getSpec().getReplicas() == null ? 0 : existing.getSpec().getReplicas();
+            // Growing takes effect at once; shrinking waits until the leaving pods are out of the mesh.
+            statefulSet = managed.ensureStatefulSet(client, cluster, Math.max(desiredReplicas, currentReplicas));
+            managedMembers = MemberResolver.managed(cluster, desiredReplicas, currentReplicas, addresses, secrets);
+            members = members.plus(managedMembers);
+        }
         Map<String, MemberObservation> observations = observer.observe(members.all().stream()
                 .filter(ClusterMember::hasCredentials).toList());
 
@@ -128,16 +187,61 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         List<OperationResult> results = executor.execute(cluster, operations, byName);
         recordWrittenRoutes(results, observations, writtenRoutes);
 
+        List<String> stillLeaving = List.of();
+        if (hasInstances && desiredReplicas < currentReplicas) {
+            Set<String> recorded = ScaleDown.stillRecorded(members.staying(), managedMembers.leaving(), observations);
+            if (recorded.isEmpty()) {
+                LOG.info("cluster {}/{}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", namespace,
+                        cluster.getMetadata().getName(), desiredReplicas);
+                statefulSet = managed.ensureStatefulSet(client, cluster, desiredReplicas);
+            } else {
+                stillLeaving = managedMembers.leaving().stream().filter(m -> recorded.contains(m.name()))
+                        .map(ClusterMember::resourceName).toList();
+            }
+        }
+
         ClusterStatusBuilder.Round round = new ClusterStatusBuilder.Round(members.staying(), observations, plan,
                 results, writtenRoutes, generation, clock.instant());
         HarperClusterStatus status = ClusterStatusBuilder.cluster(cluster.getStatus(), round);
+        if (hasInstances) {
+            status = ClusterStatusBuilder.withScaling(cluster.getStatus(), status, stillLeaving, generation, clock.instant());
+        }
         writeClusterStatus(client, cluster, status);
+        if (statefulSet != null && status.getPhase() == Phase.READY) {
+            rollNextPod(context, cluster, statefulSet);
+        }
         for (HarperNode node : nodes) {
             members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
                     .ifPresent(member -> writeNodeStatus(client, node, ClusterStatusBuilder.node(node.getStatus(), member, round,
                             Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
         }
         return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(nextPoll(cluster, status, results, pollInterval));
+    }
+
+    /** Deletes the next pod whose template is out of date, if the cluster is Ready for it (see {@link RollingRestart}). */
+    private void rollNextPod(Context<HarperCluster> context, HarperCluster cluster, StatefulSet statefulSet) {
+        String prefix = ResourceNames.statefulSet(cluster) + "-";
+        List<RollingRestart.PodState> pods = context.getSecondaryResourcesAsStream(Pod.class)
+                .filter(p -> p.getMetadata().getName().startsWith(prefix))
+                .map(p -> new RollingRestart.PodState(p.getMetadata().getName(), ordinal(p.getMetadata().getName(), prefix),
+                        TemplateHash.current(p), p.getMetadata().getDeletionTimestamp() != null, isReady(p)))
+                .toList();
+        int replicas = statefulSet.getSpec().getReplicas() == null ? 0 : statefulSet.getSpec().getReplicas();
+        RollingRestart.next(TemplateHash.desired(statefulSet), replicas, pods, true, Annotations.isPaused(cluster))
+                .ifPresent(pod -> managed.restartPod(context.getClient(), cluster, pod));
+    }
+
+    private static int ordinal(String pod, String prefix) {
+        try {
+            return Integer.parseInt(pod.substring(prefix.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static Optional<Secret> secret(Context<HarperCluster> context, String namespace, String name) {

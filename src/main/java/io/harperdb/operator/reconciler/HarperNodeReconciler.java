@@ -2,7 +2,11 @@ package io.harperdb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.resources.ManagedMembers;
+import io.harperdb.operator.resources.MemberAddressResolver;
+import java.util.function.Function;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeStatus;
 import io.harperdb.operator.api.Phase;
@@ -35,10 +39,12 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
 
     private final HarperClientFactory clients;
     private final Clock clock;
+    private final MemberAddressResolver addresses;
 
-    public HarperNodeReconciler(HarperClientFactory clients, Clock clock) {
+    public HarperNodeReconciler(HarperClientFactory clients, Clock clock, MemberAddressResolver addresses) {
         this.clients = clients;
         this.clock = clock;
+        this.addresses = addresses;
     }
 
     @Override
@@ -78,8 +84,13 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
         }
         String namespace = node.getMetadata().getNamespace();
         List<HarperNode> nodes = client.resources(HarperNode.class).inNamespace(namespace).list().getItems();
-        MemberResolver.Members members = MemberResolver.resolve(cluster.get(), nodes,
-                name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
+        Function<String, Optional<Secret>> secrets = name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+        MemberResolver.Members members = MemberResolver.resolve(cluster.get(), nodes, secrets);
+        if (cluster.get().getSpec().getInstances() != null) {
+            // The managed pods are peers too: their records show when the node has left.
+            int replicas = ManagedMembers.replicas(cluster.get());
+            members = members.plus(MemberResolver.managed(cluster.get(), replicas, replicas, addresses, secrets));
+        }
         String leaving = MemberResolver.nodeName(node.getSpec());
         List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials).toList();
         if (members.staying().isEmpty() || leaving == null) {

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeSpec;
+import io.harperdb.operator.resources.MemberAddress;
+import io.harperdb.operator.resources.MemberAddressResolver;
+import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.replication.model.Subscription;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +20,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Turns a cluster's HarperNodes into members: identity, Operations API URL, credentials from their
- * Secrets, subscriptions (their own, else the cluster's default). Pure: Secrets come through a lookup.
+ * Turns a cluster's HarperNodes and managed pods into members: identity, Operations API URL, credentials
+ * from their Secrets, subscriptions (their own, else the cluster's default). Pure: Secrets come through a
+ * lookup, pod addresses through a {@link MemberAddressResolver}.
  */
 public final class MemberResolver {
     public static final String USERNAME_KEY = "username";
@@ -35,6 +39,56 @@ public final class MemberResolver {
             all.addAll(leaving);
             return all;
         }
+
+        /** These members and the other's: HarperNodes and managed pods together. */
+        public Members plus(Members other) {
+            List<ClusterMember> s = new ArrayList<>(staying);
+            s.addAll(other.staying);
+            List<ClusterMember> l = new ArrayList<>(leaving);
+            l.addAll(other.leaving);
+            return new Members(List.copyOf(s), List.copyOf(l));
+        }
+    }
+
+    /**
+     * The managed members: pods {@code 0..staying-1} of the StatefulSet stay, pods {@code staying..existing-1}
+     * are leaving (a scale-down whose remove_node has not yet taken effect). Each is addressed through the
+     * resolver and authenticated with the cluster's admin Secret.
+     */
+    public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
+                                  Function<String, Optional<Secret>> secrets) {
+        String secretName = ResourceNames.adminSecret(cluster);
+        Credentials credentials = credentials(secretName, "of HarperCluster " + cluster.getMetadata().getName(), secrets);
+        boolean verifyTls = clusterVerifiesTls(cluster);
+        List<Subscription> subscriptions = subscriptions(cluster.getSpec().getReplication() == null
+                ? null : cluster.getSpec().getReplication().getSubscriptions());
+        List<ClusterMember> stay = new ArrayList<>();
+        List<ClusterMember> leave = new ArrayList<>();
+        for (int ordinal = 0; ordinal < Math.max(staying, existing); ordinal++) {
+            MemberAddress address = addresses.resolve(cluster, ordinal);
+            ClusterMember member = new ClusterMember(address.nodeName(), address.replicationHostname(), address.replicationUrl(),
+                    address.operationsUrl(), verifyTls, false, subscriptions, credentials.credentials(), credentials.problem(),
+                    address.podName());
+            (ordinal < staying ? stay : leave).add(member);
+        }
+        return new Members(List.copyOf(stay), List.copyOf(leave));
+    }
+
+    private record Credentials(MemberCredentials credentials, String problem) {
+    }
+
+    /** Reads username and password from a Secret; {@code whose} completes the messages ("of HarperNode x"). */
+    private static Credentials credentials(String secretName, String whose, Function<String, Optional<Secret>> secrets) {
+        Optional<Secret> secret = secrets.apply(secretName);
+        if (secret.isEmpty()) {
+            return new Credentials(null, "Secret " + secretName + " " + whose + " not found");
+        }
+        String username = value(secret.get(), USERNAME_KEY);
+        String password = value(secret.get(), PASSWORD_KEY);
+        if (username == null || password == null) {
+            return new Credentials(null, "Secret " + secretName + " " + whose + " needs the keys " + USERNAME_KEY + " and " + PASSWORD_KEY);
+        }
+        return new Credentials(new MemberCredentials(username, password), null);
     }
 
     public static Members resolve(HarperCluster cluster, Collection<HarperNode> nodes, Function<String, Optional<Secret>> secrets) {
@@ -65,19 +119,9 @@ public final class MemberResolver {
         if (secretName == null) {
             problem = "HarperNode " + node.getMetadata().getName() + " names no authorizationSecret";
         } else {
-            Optional<Secret> secret = secrets.apply(secretName);
-            if (secret.isEmpty()) {
-                problem = "Secret " + secretName + " of HarperNode " + node.getMetadata().getName() + " not found";
-            } else {
-                String username = value(secret.get(), USERNAME_KEY);
-                String password = value(secret.get(), PASSWORD_KEY);
-                if (username == null || password == null) {
-                    problem = "Secret " + secretName + " of HarperNode " + node.getMetadata().getName()
-                            + " needs the keys " + USERNAME_KEY + " and " + PASSWORD_KEY;
-                } else {
-                    credentials = new MemberCredentials(username, password);
-                }
-            }
+            Credentials read = credentials(secretName, "of HarperNode " + node.getMetadata().getName(), secrets);
+            credentials = read.credentials();
+            problem = read.problem();
         }
         return new ClusterMember(name, spec.getHostname(), spec.getUrl(), operationsUrl, verifyTls,
                 Boolean.TRUE.equals(spec.getRetainAuthorization()), subscriptions, credentials, problem,

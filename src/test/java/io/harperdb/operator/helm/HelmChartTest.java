@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.harperdb.operator.OperatorSettings;
+import io.harperdb.operator.resources.DesiredStatefulSet;
 import io.harperdb.operator.api.CrdValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,6 +74,8 @@ class HelmChartTest {
         assertThat(operator.getImage()).isEqualTo("ghcr.io/harperdb-operator/harperdb-operator:" + chartField("appVersion"));
         assertHardened(deployment);
         assertThat(operator.getArgs()).containsExactly("io.harperdb.operator.Main");
+        // The replication sidecar of managed instances runs the operator's image.
+        assertThat(environment(deployment)).containsEntry(DesiredStatefulSet.OPERATOR_IMAGE_ENV, operator.getImage());
 
         OperatorSettings settings = OperatorSettings.fromEnvironment(environment(deployment));
         assertThat(settings.watchesAllNamespaces()).isTrue();

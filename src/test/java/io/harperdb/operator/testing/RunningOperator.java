@@ -3,6 +3,8 @@ package io.harperdb.operator.testing;
 import io.harperdb.operator.HarperOperator;
 import io.harperdb.operator.OperatorSettings;
 import io.harperdb.operator.reconciler.HarperClientFactory;
+import io.harperdb.operator.resources.DesiredStatefulSet;
+import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.replication.client.HarperClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +14,8 @@ import org.awaitility.Awaitility;
 
 /** The operator, started against a mock API server, as Main starts it against a real one (no leader election). */
 public final class RunningOperator implements AutoCloseable {
+    /** The operator's image as OPERATOR_IMAGE would give it, for the sidecar in managed StatefulSets. */
+    public static final String SIDECAR_IMAGE = "ghcr.io/harperdb-operator/harperdb-operator:test";
     public static final HarperClient.Timeouts TEST_TIMEOUTS = new HarperClient.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
 
     private final HarperOperator operator;
@@ -22,7 +26,13 @@ public final class RunningOperator implements AutoCloseable {
     }
 
     public RunningOperator(MockKubernetes kubernetes, HarperClientFactory clients) {
-        operator = new HarperOperator(kubernetes.client(), new OperatorSettings(Set.of(), false, "lock", null, 0), clients, registry);
+        this(kubernetes, clients, MemberAddressResolver.stableDns());
+    }
+
+    /** With managed pods answering where {@code addresses} says (test instances instead of pod DNS names). */
+    public RunningOperator(MockKubernetes kubernetes, HarperClientFactory clients, MemberAddressResolver addresses) {
+        operator = new HarperOperator(kubernetes.client(), new OperatorSettings(Set.of(), false, "lock", null, 0), clients, registry,
+                addresses, new DesiredStatefulSet(SIDECAR_IMAGE));
         operator.start();
         Awaitility.await("operator ready").atMost(Duration.ofSeconds(30)).until(operator::isReady);
     }

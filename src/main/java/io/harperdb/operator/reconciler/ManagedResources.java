@@ -1,0 +1,181 @@
+package io.harperdb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.resources.AdminSecret;
+import io.harperdb.operator.resources.DesiredDisruptionBudget;
+import io.harperdb.operator.resources.DesiredServices;
+import io.harperdb.operator.resources.DesiredStatefulSet;
+import io.harperdb.operator.resources.OwnerReferences;
+import io.harperdb.operator.resources.ResourceNames;
+import io.harperdb.operator.resources.TemplateHash;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the Kubernetes resources of a cluster's managed instances as the builders in
+ * {@code io.harperdb.operator.resources} describe them: creates what is missing and updates, with JSON
+ * Patch, only the fields the operator sets (the API server adds defaults to the rest, which must not
+ * count as a difference). The admin Secret is only ever created.
+ */
+public class ManagedResources {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedResources.class);
+
+    private final DesiredStatefulSet statefulSets;
+    private final EventRecorder events;
+
+    public ManagedResources(DesiredStatefulSet statefulSets, EventRecorder events) {
+        this.statefulSets = statefulSets;
+        this.events = events;
+    }
+
+    /**
+     * Creates the admin Secret when none of its name exists. Never updates it: the members were
+     * installed with its password. Logs its name only.
+     */
+    public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster) {
+        String namespace = cluster.getMetadata().getNamespace();
+        String name = ResourceNames.adminSecret(cluster);
+        if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
+            return;
+        }
+        Secret secret = AdminSecret.generate(cluster).toSecret(cluster);
+        try {
+            client.resource(secret).create();
+            LOG.info("cluster {}/{}: admin Secret {} created", namespace, cluster.getMetadata().getName(), name);
+            events.normal(cluster, "AdminSecretCreated", "Secret " + name + " created with a generated password");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {    // created meanwhile: that one stands
+                throw e;
+            }
+        }
+    }
+
+    public void ensureServices(KubernetesClient client, HarperCluster cluster) {
+        for (Service desired : List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster))) {
+            ensure(client, cluster, desired, ManagedResources::sameServiceSpec, (current, d) -> {
+                current.getSpec().setPorts(d.getSpec().getPorts());
+                current.getSpec().setSelector(d.getSpec().getSelector());
+                current.getSpec().setPublishNotReadyAddresses(d.getSpec().getPublishNotReadyAddresses());
+            });
+        }
+    }
+
+    public void ensureDisruptionBudget(KubernetesClient client, HarperCluster cluster) {
+        ensure(client, cluster, DesiredDisruptionBudget.build(cluster),
+                (existing, desired) -> Objects.equals(existing.getSpec().getMaxUnavailable(), desired.getSpec().getMaxUnavailable())
+                        && Objects.equals(existing.getSpec().getSelector(), desired.getSpec().getSelector())
+                        && Objects.equals(existing.getSpec().getUnhealthyPodEvictionPolicy(), desired.getSpec().getUnhealthyPodEvictionPolicy()),
+                (current, desired) -> {
+                    current.getSpec().setMaxUnavailable(desired.getSpec().getMaxUnavailable());
+                    current.getSpec().setMinAvailable(null);
+                    current.getSpec().setSelector(desired.getSpec().getSelector());
+                    current.getSpec().setUnhealthyPodEvictionPolicy(desired.getSpec().getUnhealthyPodEvictionPolicy());
+                });
+    }
+
+    public StatefulSet existingStatefulSet(KubernetesClient client, HarperCluster cluster) {
+        return client.apps().statefulSets().inNamespace(cluster.getMetadata().getNamespace())
+                .withName(ResourceNames.statefulSet(cluster)).get();
+    }
+
+    /**
+     * Creates or updates the StatefulSet with {@code replicas} (which differ from the spec's while members
+     * leave the mesh). The template is compared by its hash, the fields the API server defaults aside.
+     * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
+     */
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas) {
+        StatefulSet desired = statefulSets.build(cluster);
+        desired.getSpec().setReplicas(replicas);
+        return ensure(client, cluster, desired,
+                (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())
+                        && Objects.equals(TemplateHash.desired(existing), TemplateHash.desired(d))
+                        && Objects.equals(existing.getSpec().getPersistentVolumeClaimRetentionPolicy(), d.getSpec().getPersistentVolumeClaimRetentionPolicy())
+                        && Objects.equals(existing.getSpec().getUpdateStrategy(), d.getSpec().getUpdateStrategy()),
+                (current, d) -> {
+                    current.getSpec().setReplicas(d.getSpec().getReplicas());
+                    current.getSpec().setTemplate(d.getSpec().getTemplate());
+                    current.getSpec().setPersistentVolumeClaimRetentionPolicy(d.getSpec().getPersistentVolumeClaimRetentionPolicy());
+                    current.getSpec().setUpdateStrategy(d.getSpec().getUpdateStrategy());
+                });
+    }
+
+    /** Deletes a pod so that the StatefulSet makes it again from its current template (a rolling restart). */
+    public void restartPod(KubernetesClient client, HarperCluster cluster, String pod) {
+        LOG.info("cluster {}/{}: restarting pod {} for its new template", cluster.getMetadata().getNamespace(),
+                cluster.getMetadata().getName(), pod);
+        client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(pod).delete();
+        events.normal(cluster, "RestartingPod", "pod " + pod + " deleted to run the new pod template; the next waits until the cluster is Ready");
+    }
+
+    /**
+     * Creates {@code desired} when absent; otherwise, when its owned spec fields, labels or owner reference
+     * differ, patches those onto the stored object (JSON Patch, computed by fabric8 from the edit).
+     */
+    private static <T extends HasMetadata> T ensure(KubernetesClient client, HarperCluster cluster, T desired,
+                                                    BiPredicate<T, T> sameSpec, BiConsumer<T, T> copySpec) {
+        String what = desired.getKind() + " " + desired.getMetadata().getName();
+        String clusterName = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+        T existing = client.resource(desired).get();
+        if (existing == null) {
+            LOG.info("cluster {}: creating {}", clusterName, what);
+            return client.resource(desired).create();
+        }
+        OwnerReference owner = OwnerReferences.controller(cluster);
+        if (sameSpec.test(existing, desired) && hasLabels(existing, desired) && isOwnedBy(existing, owner)) {
+            return existing;
+        }
+        LOG.info("cluster {}: updating {}", clusterName, what);
+        return client.resource(existing).edit(current -> {
+            copySpec.accept(current, desired);
+            Map<String, String> labels = new HashMap<>(current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels());
+            labels.putAll(desired.getMetadata().getLabels());
+            current.getMetadata().setLabels(labels);
+            if (!isOwnedBy(current, owner)) {
+                List<OwnerReference> owners = new ArrayList<>(current.getMetadata().getOwnerReferences() == null
+                        ? List.of() : current.getMetadata().getOwnerReferences());
+                owners.add(owner);
+                current.getMetadata().setOwnerReferences(owners);
+            }
+            return current;
+        });
+    }
+
+    private static boolean hasLabels(HasMetadata existing, HasMetadata desired) {
+        Map<String, String> labels = existing.getMetadata().getLabels();
+        return labels != null && labels.entrySet().containsAll(desired.getMetadata().getLabels().entrySet());
+    }
+
+    static boolean isOwnedBy(HasMetadata resource, OwnerReference owner) {
+        List<OwnerReference> owners = resource.getMetadata().getOwnerReferences();
+        return owners != null && owners.stream().anyMatch(o -> Objects.equals(o.getUid(), owner.getUid()));
+    }
+
+    /** The fields the operator sets; the API server fills clusterIP, nodePorts and more. */
+    private static boolean sameServiceSpec(Service existing, Service desired) {
+        return Objects.equals(ports(existing), ports(desired))
+                && Objects.equals(existing.getSpec().getSelector(), desired.getSpec().getSelector())
+                && Objects.equals(Boolean.TRUE.equals(existing.getSpec().getPublishNotReadyAddresses()),
+                Boolean.TRUE.equals(desired.getSpec().getPublishNotReadyAddresses()));
+    }
+
+    private static List<String> ports(Service service) {
+        List<ServicePort> ports = service.getSpec().getPorts() == null ? List.of() : service.getSpec().getPorts();
+        return ports.stream().map(p -> p.getName() + ":" + p.getPort() + ":" + p.getTargetPort() + ":" + p.getProtocol()).toList();
+    }
+}

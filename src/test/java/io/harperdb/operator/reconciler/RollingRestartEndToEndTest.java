@@ -1,0 +1,109 @@
+package io.harperdb.operator.reconciler;
+
+import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.resources.MemberAddress;
+import io.harperdb.operator.resources.TemplateHash;
+import io.harperdb.operator.testing.FakeKubelet;
+import io.harperdb.operator.testing.HarperOperationLog;
+import io.harperdb.operator.testing.MockKubernetes;
+import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.testing.HarperDb;
+import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbInstance;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A changed pod template rolls the managed pods of a real three-member cluster one at a time, highest
+ * ordinal first, each after the previous one is back and reconnected; the restarted members keep their
+ * identity, so nothing is removed from or added to the mesh. A {@link FakeKubelet} restarts the instance of
+ * each deleted pod.
+ */
+@HarperDb(instances = 3, resetBeforeEach = false)
+class RollingRestartEndToEndTest {
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    private HarperDbCluster real;
+    private MockKubernetes kubernetes;
+    private KubernetesClient user;
+    private HarperOperationLog harperCalls;
+    private RunningOperator operator;
+    private FakeKubelet kubelet;
+
+    @BeforeEach
+    void start(HarperDbCluster real) {
+        this.real = real;
+        real.resetTopology();
+        kubernetes = new MockKubernetes();
+        user = kubernetes.newUserClient();
+        harperCalls = new HarperOperationLog();
+        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS, harperCalls.client()),
+                (cluster, ordinal) -> {
+                    HarperDbInstance instance = real.instance(ordinal);
+                    return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
+                            instance.hostname(), instance.operationsUrl());
+                });
+        kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        kubelet.close();
+        operator.close();
+        user.close();
+        kubernetes.close();
+    }
+
+    @Test
+    void aTemplateChangeRestartsOnePodAtATimeWithoutMembershipChurn() {
+        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
+        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
+        cluster.getSpec().setAdminSecret("demo-credentials");
+        user.resource(cluster).create();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        String before = TemplateHash.desired(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
+        harperCalls.clear();
+
+        // The fake kubelet runs the same HarperDB whatever the image: what counts is that the template changed.
+        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setImage("harperdb/harperdb:4.7.29-rolled"));
+
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            String desired = TemplateHash.desired(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
+            List<Pod> pods = user.pods().inNamespace(NAMESPACE).list().getItems();
+            return !desired.equals(before) && pods.size() == 3 && pods.stream().allMatch(p -> desired.equals(TemplateHash.current(p)));
+        });
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+
+        assertThat(kubelet.restarts()).containsExactly(2, 1, 0);
+        assertThat(kubelet.mostRestartingAtOnce()).isEqualTo(1);
+        // A restarted member keeps its name and its records: no remove_node, no add_node.
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).isEmpty();
+        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems())
+                .filteredOn(e -> "RestartingPod".equals(e.getReason())).hasSize(3);
+    }
+
+    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
+        try {
+            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
+                    .until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
+        } catch (ConditionTimeoutException e) {
+            HarperCluster last = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
+            throw new AssertionError("cluster never matched; its last status:\n"
+                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())), e);
+        }
+    }
+}
