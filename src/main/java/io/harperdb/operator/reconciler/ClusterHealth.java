@@ -30,11 +30,6 @@ public final class ClusterHealth {
                 || side(b, a).map(PeerConnection::isConnected).orElse(false);
     }
 
-    /** Each holds the other's record: the planner sees them as members of one mesh. */
-    public boolean recorded(String a, String b) {
-        return side(a, b).isPresent() && side(b, a).isPresent();
-    }
-
     private Optional<PeerConnection> side(String from, String to) {
         MemberObservation o = observations.get(from);
         return o == null || o.status() == null ? Optional.empty() : o.status().peer(to);

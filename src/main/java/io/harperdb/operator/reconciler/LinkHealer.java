@@ -8,15 +8,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Mends links that stay down although both members answer and hold each other's records: seen on
- * 4.7.29 after a member restarted or was removed and re-added, when it no longer trusted its peer's
- * certificate and never reconnected. add_node is an upsert that exchanges certificates again, so one
- * is sent for a link down {@link #ROUNDS_BEFORE_HEALING} rounds in a row, and again every
+ * Mends links between full members that stay down while both answer and the planner has nothing to
+ * do. Seen on 4.7.29: after a restart, or a remove and re-add, a member no longer trusted its peer's
+ * certificate and never reconnected; and a deletion replicated late took a fresh record away, so the
+ * mesh had a gap that gossip did not fill. add_node is an upsert that exchanges certificates and
+ * records again, so one is sent for a link down {@link #ROUNDS_BEFORE_HEALING} rounds in a row (long
+ * enough for gossip to spread a newcomer: one add_node per newcomer stays the rule), and again every
  * {@link #ROUNDS_BETWEEN_ATTEMPTS} rounds while it stays down. Only between full members: a partial
  * link may carry nothing one way and is judged by the planner. One instance per cluster.
  */
 public final class LinkHealer {
-    static final int ROUNDS_BEFORE_HEALING = 3;
+    static final int ROUNDS_BEFORE_HEALING = 5;
     static final int ROUNDS_BETWEEN_ATTEMPTS = 10;
 
     private final Map<String, Integer> roundsDown = new HashMap<>();
@@ -30,7 +32,7 @@ public final class LinkHealer {
                 ClusterMember a = members.get(i);
                 ClusterMember b = members.get(j);
                 if (!a.subscriptions().isEmpty() || !b.subscriptions().isEmpty() || !a.hasCredentials() || !b.hasCredentials()
-                        || !health.reachable(a.name()) || !health.reachable(b.name()) || !health.recorded(a.name(), b.name())
+                        || !health.reachable(a.name()) || !health.reachable(b.name())
                         || health.linked(a.name(), b.name())) {
                     continue;
                 }

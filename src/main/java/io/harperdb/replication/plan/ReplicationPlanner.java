@@ -474,9 +474,6 @@ public final class ReplicationPlanner {
             for (Component c : components) {
                 if (c.inMesh() && (main == null || c.members().size() > main.members().size())) main = c;
             }
-            for (Component c : components) {
-                repairGaps(c, adds);
-            }
             if (main != null) {
                 for (Component c : components) {
                     if (c != main) adds.add(new AddNode(names[main.first()], fullConnection(c.first())));
@@ -485,24 +482,6 @@ public final class ReplicationPlanner {
                 List<AddNodeRequest> connections = new ArrayList<>(components.size() - 1);
                 for (Component c : components.subList(1, components.size())) connections.add(fullConnection(c.first()));
                 adds.add(new ConfigureCluster(names[components.get(0).first()], connections));
-            }
-        }
-
-        /**
-         * Inside a mesh, two full members of which one lacks the other's record: gossip should have
-         * brought it, but a deletion replicated late (seen after a remove_node and re-add on 4.7.29)
-         * can take it away and the link then stays down. One add_node (an upsert, both ways) mends it.
-         */
-        private void repairGaps(Component component, List<PlannedOperation> adds) {
-            List<Integer> members = component.members();
-            for (int a = 0; a < members.size(); a++) {
-                for (int b = a + 1; b < members.size(); b++) {
-                    int i = members.get(a);
-                    int j = members.get(b);
-                    if (!fullListed[i].get(j) || !fullListed[j].get(i)) {
-                        adds.add(new AddNode(names[i], fullConnection(j)));
-                    }
-                }
             }
         }
 

@@ -152,19 +152,6 @@ class ReplicationPlannerTest {
         }
 
         @Test
-        void aRecordMissingInsideTheMeshIsMendedByOneAddNode() {
-            FakeHarper sim = new FakeHarper().mesh("a", "b", "c");
-            // as seen on 4.7.29: a deletion replicated late took c's record away on a
-            sim.node("a").records.remove("c");
-            DesiredMember c = full("c");
-
-            Plan plan = plan(sim, full("a"), full("b"), c);
-
-            assertThat(plan.operations()).containsExactly(new AddNode("a", c.connection()));
-            assertSettlesAfter(plan, sim, full("a"), full("b"), c);
-        }
-
-        @Test
         void aMemberWhosePeersAreUnreachableIsAlreadyAMeshNoBootstrap() {
             FakeHarper sim = new FakeHarper().mesh("a", "u").unreachable("u");
             sim.node("b");
