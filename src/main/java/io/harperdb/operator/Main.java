@@ -56,7 +56,11 @@ public final class Main {
         try {
             client.getKubernetesVersion();
         } catch (KubernetesClientException e) {
-            return "cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": " + e.getMessage()
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause(); // Fabric8's own message is only "An error has occurred."
+            }
+            return "cannot reach the Kubernetes API server at " + client.getMasterUrl() + ": " + cause.getMessage()
                     + " (check the current kube context, KUBECONFIG or KUBERNETES_MASTER)";
         }
         for (Class<? extends HasMetadata> kind : List.of(HarperCluster.class, HarperNode.class)) {
