@@ -543,9 +543,9 @@ public final class ReplicationPlanner {
             if (thereOk && backOk) return;
             // a link that carries nothing is not made; a side that has one must still say so
             if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
-            // add_node, not update_node: on 4.7.29 update_node rewrites only the receiving member's
-            // record, and the named member kept publishing as before; add_node (an upsert) also
-            // updates the named member's record of the target (docs/harperdb-compatibility.md).
+            // add_node, not update_node: on 4.7.29 update_node rewrites the receiving member's record
+            // and whether the named member's record followed was racy (once it went on publishing as
+            // before); add_node (an upsert) updates both ends (docs/harperdb-compatibility.md).
             AddNodeRequest connection = members[named].connection();
             addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
         }

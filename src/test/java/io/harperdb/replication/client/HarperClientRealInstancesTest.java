@@ -112,14 +112,13 @@ class HarperClientRealInstancesTest {
         assertThat(toC.replicates()).isNotEqualTo(Boolean.TRUE);
         assertThat(toC.subscriptions()).containsExactly(cReceivesOnly.reversed());
 
-        // update_node changes the record of the member it is sent to only: sent to A, C keeps its
-        // own view and still publishes nothing. Sent to C as well, C now publishes to A.
+        // update_node rewrites the record on the member it is sent to; whether the other end follows
+        // was racy on 4.7.29 (once it did, once C went on publishing nothing for a minute), so both
+        // ends are told. The operator sends add_node instead, which updates both ends itself.
         List<Subscription> both = List.of(Subscription.of("data", table, true, true));
         client(0).updateNode(new UpdateNodeRequest(hostname(2), both));
         await().atMost(SETTLE).until(() -> client(0).nodeRecords().stream()
                 .anyMatch(r -> r.name().equals(hostname(2)) && both.equals(r.subscriptions())));
-        assertThat(client(2).nodeRecords()).filteredOn(r -> r.name().equals(hostname(0)))
-                .allSatisfy(r -> assertThat(r.subscriptions()).containsExactly(cReceivesOnly));
         client(2).updateNode(new UpdateNodeRequest(hostname(0), both));
         insert(2, "from-c-later");
         await().atMost(SETTLE).until(() -> read(0, "from-c-later"));

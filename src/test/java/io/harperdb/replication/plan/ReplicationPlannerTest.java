@@ -224,7 +224,7 @@ class ReplicationPlannerTest {
 
         @Test
         void changedSubscriptionsAreOneAddNodePerPeer() {
-            // add_node, not update_node: on 4.7.29 update_node rewrote only the receiving side's record
+            // add_node, not update_node: on 4.7.29 whether update_node reached the named member's record was racy
             FakeHarper sim = new FakeHarper().mesh("a", "b")
                     .partialLink("a", "x", reversed(RECEIVE_DOG)).partialLink("b", "x", reversed(RECEIVE_DOG));
             List<Subscription> now = List.of(sub("dog", true, true));
