@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value #ROWS} rows; B is unready while it copies them, ready once it has, still ready when A
  * stops; its metrics parse as Prometheus text and show A disconnected.
  */
-@HarperDb(instances = 2)
+@HarperDb(instances = 2, resetBeforeEach = false)
 class SidecarRealInstancesTest {
     /** Enough for the copy to last several polls even on a quiet machine (20,000 took 5 s on a busy one). */
     static final int ROWS = 10_000;
@@ -55,6 +55,9 @@ class SidecarRealInstancesTest {
 
     @Test
     void readyOnceCaughtUpStillReadyWhenAPeerStopsAndMetricsFollow(HarperDbCluster cluster, @TempDir Path credentials) throws IOException {
+        // A fresh B: a member that has ever received from its leader asks for no initial copy, and the
+        // instances of a test run have met before.
+        cluster.reinstall();
         HarperDbInstance a = cluster.instance(0);
         HarperDbInstance b = cluster.instance(1);
         Files.writeString(credentials.resolve("username"), b.username());
