@@ -92,9 +92,16 @@ class HarperClientRealInstancesTest {
 
     @Test
     void subscriptionsDecideWhereDataArrivesAndUpdateNodeChangesThem() {
-        // The table exists on both before the partial link (no full link carries its creation).
-        for (int i : new int[] {0, 2}) {
-            real.instance(i).post(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
+        // The table reaches C over a full link first: tables created on each instance apart did not
+        // always replicate their data. Then C is detached (remove_node, and its stale record of A
+        // deleted on C itself, as the planner does) and linked again with subscriptions.
+        client(0).addNode(connection(2));
+        await().atMost(SETTLE).until(() -> connected(2, 0));
+        shareTable(0, 2);
+        client(0).removeNode(hostname(2));
+        await().atMost(SETTLE).until(() -> client(0).nodeRecords().stream().noneMatch(r -> r.name().equals(hostname(2))));
+        if (client(2).nodeRecords().stream().anyMatch(r -> r.name().equals(hostname(0)))) {
+            client(2).deleteNodeRecords(List.of(hostname(0)));
         }
         // C receives the table from A and publishes nothing to it: A's view is the reverse.
         Subscription cReceivesOnly = Subscription.of("data", table, true, false);
