@@ -111,7 +111,7 @@ public final class HarperDbFixture implements AutoCloseable {
 
   HarperDbFixture() {
     Path project = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
-    Path installDir = Path.of(System.getProperty("harperdb.install.dir", project.resolve(".harperdb").toString()));
+    Path installDir = installDir();
     settings = new Settings(
         installDir.toAbsolutePath(),
         findNode(),
@@ -319,7 +319,14 @@ public final class HarperDbFixture implements AutoCloseable {
 
   // ---- setup helpers --------------------------------------------------------------------------
 
-  private static Path findNode() {
+  /** Where the npm package harperdb is installed: {@code harperdb.install.dir}, default {@code <project>/.harperdb}. */
+  public static Path installDir() {
+    Path project = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    return Path.of(System.getProperty("harperdb.install.dir", project.resolve(".harperdb").toString())).toAbsolutePath();
+  }
+
+  /** The {@code node} on the PATH. */
+  public static Path findNode() {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path node = Path.of(dir.isEmpty() ? "." : dir, "node");
       if (Files.isExecutable(node)) {
@@ -331,7 +338,8 @@ public final class HarperDbFixture implements AutoCloseable {
         + "installs harperdb " + HARPERDB_VERSION + " into .harperdb/.");
   }
 
-  private static Path findHarperdb(Path installDir) {
+  /** {@code bin/harperdb.js} of the npm package installed in {@code installDir}. */
+  public static Path findHarperdb(Path installDir) {
     Path pkg = installDir.resolve("node_modules/harperdb");
     Path js = pkg.resolve("bin/harperdb.js");
     if (!Files.isRegularFile(js)) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * HarperDbFixture} then kills the leftovers of that run, recognised by their ROOTPATH, at the next
  * start.
  */
-final class ProcessGroups {
+public final class ProcessGroups {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessGroups.class);
   static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Set<Long> LIVE = ConcurrentHashMap.newKeySet();
@@ -44,7 +44,7 @@ final class ProcessGroups {
    * Starts {@code command} as leader of a new process group, with exactly {@code env} as its
    * environment, stdin from /dev/null and stdout+stderr appended to {@code log}. pid == pgid.
    */
-  static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
+  public static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
     List<String> withSetsid = new ArrayList<>();
     withSetsid.add(SETSID.toString());
     withSetsid.addAll(command);
@@ -61,7 +61,7 @@ final class ProcessGroups {
   }
 
   /** Kills the group: TERM, then KILL if anything is left after {@code grace}. */
-  static void kill(long pgid, Duration grace) {
+  public static void kill(long pgid, Duration grace) {
     if (!members(pgid).isEmpty()) {
       signal("TERM", pgid);
       if (!awaitEmpty(pgid, grace)) {
@@ -103,7 +103,7 @@ final class ProcessGroups {
   }
 
   /** Resident set size of the whole group in KiB (sum of VmRSS; threads share their process's). */
-  static long rssKiB(long pgid) {
+  public static long rssKiB(long pgid) {
     long total = 0;
     for (long pid : members(pgid)) {
       try {

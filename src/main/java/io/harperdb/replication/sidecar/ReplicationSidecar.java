@@ -69,7 +69,8 @@ public final class ReplicationSidecar implements AutoCloseable {
         this.healthClient = new HarperClient(config.harperdbUrl(), MEMBER, "", "", http, TIMEOUTS);
         this.staleAfter = config.pollInterval().multipliedBy(3)
                 .plus(TIMEOUTS.connect().plus(TIMEOUTS.read()).multipliedBy(2));
-        this.server = HttpServer.create(new InetSocketAddress(config.port()), 16);
+        this.server = HttpServer.create(config.bindAddress() == null
+                ? new InetSocketAddress(config.port()) : new InetSocketAddress(config.bindAddress(), config.port()), 16);
         // No executor: requests are answered on the server's own thread; each is a copy from memory.
         server.createContext("/", this::handle);
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -14,11 +14,12 @@ import java.util.regex.Pattern;
  *   <li>{@code HARPERDB_CREDENTIALS_DIR}: where the admin Secret is mounted, with files {@code username}
  *       and {@code password}; default {@code /etc/harperdb/admin}</li>
  *   <li>{@code SIDECAR_PORT}: where /healthz, /readyz and /metrics are served, default 9950</li>
+ *   <li>{@code SIDECAR_ADDRESS}: the address they are served on, default every interface of the pod</li>
  *   <li>{@code POLL_INTERVAL}: how often HarperDB is asked, e.g. {@code 5s}, {@code 500ms}, {@code 1m}
  *       or plain seconds; default 5s</li>
  * </ul>
  */
-public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, Duration pollInterval) {
+public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, Duration pollInterval, String bindAddress) {
     public static final String DEFAULT_URL = "http://127.0.0.1:9925";
     public static final Path DEFAULT_CREDENTIALS_DIR = Path.of("/etc/harperdb/admin");
     public static final int DEFAULT_PORT = 9950;
@@ -38,12 +39,18 @@ public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, D
         }
     }
 
+    /** Served on every interface. */
+    public SidecarConfig(String harperdbUrl, Path credentialsDir, int port, Duration pollInterval) {
+        this(harperdbUrl, credentialsDir, port, pollInterval, null);
+    }
+
     public static SidecarConfig fromEnv(Map<String, String> env) {
         return new SidecarConfig(
                 valueOr(env, "HARPERDB_URL", DEFAULT_URL),
                 Path.of(valueOr(env, "HARPERDB_CREDENTIALS_DIR", DEFAULT_CREDENTIALS_DIR.toString())),
                 port(valueOr(env, "SIDECAR_PORT", Integer.toString(DEFAULT_PORT))),
-                duration(valueOr(env, "POLL_INTERVAL", DEFAULT_POLL_INTERVAL.toSeconds() + "s")));
+                duration(valueOr(env, "POLL_INTERVAL", DEFAULT_POLL_INTERVAL.toSeconds() + "s")),
+                valueOr(env, "SIDECAR_ADDRESS", null));
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 1m}, or a bare number of seconds. */

@@ -28,9 +28,11 @@ class SidecarConfigTest {
                 "HARPERDB_URL", "http://demo-0.demo-hdb:9925",
                 "HARPERDB_CREDENTIALS_DIR", "/var/run/admin",
                 "SIDECAR_PORT", "9951",
-                "POLL_INTERVAL", "2s"));
+                "POLL_INTERVAL", "2s",
+                "SIDECAR_ADDRESS", "10.1.2.3"));
 
-        assertThat(config).isEqualTo(new SidecarConfig("http://demo-0.demo-hdb:9925", Path.of("/var/run/admin"), 9951, Duration.ofSeconds(2)));
+        assertThat(config).isEqualTo(new SidecarConfig("http://demo-0.demo-hdb:9925", Path.of("/var/run/admin"), 9951, Duration.ofSeconds(2),
+                "10.1.2.3"));
     }
 
     @Test

@@ -1,0 +1,63 @@
+package io.harperdb.operator.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.testing.pods.PodContract;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's quick start, run the way a user's cluster runs it: the Secret command, then
+ * {@code examples/managed-cluster.yaml} as written; the pods run from what the operator generated
+ * (pod-contract tier). Ready 3/3, and a record written on one pod is read on the others.
+ */
+class QuickStartIT {
+    private PodContract k8s;
+
+    @BeforeEach
+    void start() {
+        k8s = new PodContract(Path.of("target/pod-contract/quick-start"));
+    }
+
+    @AfterEach
+    void stop() {
+        k8s.close();
+    }
+
+    @Test
+    void theQuickStartReachesReadyAndReplicates() {
+        String password = k8s.createAdminSecret("demo-admin");
+        k8s.apply(Path.of("examples/managed-cluster.yaml"));
+
+        await("demo Ready 3/3").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            HarperCluster demo = k8s.cluster("demo");
+            assertThat(demo.getStatus()).isNotNull();
+            assertThat(demo.getStatus().getPhase()).as("%s", demo.getStatus()).isEqualTo(Phase.READY);
+            assertThat(demo.getStatus().getReadyMembers()).isEqualTo("3/3");
+        });
+
+        String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
+        k8s.call(pod0, "admin", password, Map.of("operation", "create_table", "database", "data", "table", "quickstart",
+                "primary_key", "id"));
+        k8s.call(pod0, "admin", password, Map.of("operation", "insert", "database", "data", "table", "quickstart",
+                "records", List.of(Map.of("id", "1", "written", "on demo-0"))));
+        for (String pod : List.of("demo-1", "demo-2")) {
+            String url = "http://" + k8s.podHost(pod, "demo") + ":9925";
+            await("the record on " + pod).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode found = k8s.call(url, "admin", password, Map.of("operation", "search_by_id", "database", "data",
+                        "table", "quickstart", "ids", List.of("1"), "get_attributes", List.of("*")));
+                assertThat(found).hasSize(1);
+                assertThat(found.get(0).path("written").asText()).isEqualTo("on demo-0");
+            });
+        }
+    }
+}
