@@ -194,8 +194,8 @@ class DesiredStatefulSetTest {
         PodSpec pod = sts.getSpec().getTemplate().getSpec();
 
         assertThat(sidecar.getImage()).isEqualTo(Clusters.OPERATOR_IMAGE);
-        assertThat(sidecar.getCommand()).containsExactly("java", "-cp", "/app/lib/*:/app/harperdb-operator.jar",
-                "io.harperdb.replication.sidecar.SidecarMain");
+        // The image's jar (its manifest names /app/lib/*.jar); ImageLayoutTest checks this against the Dockerfile.
+        assertThat(sidecar.getCommand()).containsExactly("java", "-cp", "/app/app.jar", "io.harperdb.replication.sidecar.SidecarMain");
         assertThat(plainValues(sidecar.getEnv()))
                 .containsEntry("HARPERDB_URL", "http://127.0.0.1:9925")
                 .containsEntry("HARPERDB_CREDENTIALS_DIR", "/etc/harperdb/admin")
