@@ -206,6 +206,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (hasInstances) {
             status = ClusterStatusBuilder.withScaling(cluster.getStatus(), status, stillLeaving, generation, clock.instant());
         }
+        status = TlsVerification.withCondition(cluster.getStatus(), status, cluster, generation, clock.instant());
         writeClusterStatus(client, cluster, status);
         if (statefulSet != null && status.getPhase() == Phase.READY) {
             rollNextPod(context, cluster, statefulSet);
