@@ -240,6 +240,21 @@ class DesiredStatefulSetTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("OPERATOR_IMAGE");
     }
 
+    /** A problem of the operator's configuration, which the reconciler reports as the cluster's condition. */
+    @Test
+    void anInvalidOperatorImageIsAConfigurationErrorThatSaysWhatToChange() {
+        DesiredStatefulSet invalid = DesiredStatefulSet.fromEnvironment(Map.of("OPERATOR_IMAGE", "Not An Image"));
+
+        assertThatThrownBy(() -> invalid.build(Clusters.demo()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("OPERATOR_IMAGE \"Not An Image\" is not an image reference")
+                .hasMessageContaining("spec.instances.sidecar.enabled");
+        HarperCluster withoutSidecar = Clusters.demo();
+        withoutSidecar.getSpec().getInstances().setSidecar(new Sidecar());
+        withoutSidecar.getSpec().getInstances().getSidecar().setEnabled(false);
+        assertThat(invalid.build(withoutSidecar).getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+    }
+
     @Test
     void everyContainerRunsRestricted() {
         StatefulSet sts = builder.build(Clusters.demo());
