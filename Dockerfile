@@ -3,6 +3,9 @@
 #   sidecar:             args: ["io.harperdb.replication.sidecar.SidecarMain"]
 # Build it with `make image`, which packages the jar and its libraries first (target/lib/): this file
 # copies them and builds nothing, so the only thing it needs from outside is the base image.
+# The layout below (WORKDIR, the two COPY destinations, ENTRYPOINT, CMD) is what
+# io.harperdb.operator.resources.ImageLayout says, and the sidecar's container command relies on it:
+# ImageLayoutTest fails when the two diverge.
 FROM eclipse-temurin:17-jre
 
 LABEL org.opencontainers.image.title="harperdb-operator" \

@@ -10,6 +10,7 @@ import io.harperdb.operator.reconciler.HarperNodeReconciler;
 import io.harperdb.operator.reconciler.ManagedResources;
 import io.harperdb.operator.resources.DesiredStatefulSet;
 import io.harperdb.operator.resources.MemberAddressResolver;
+import io.harperdb.operator.resources.SidecarImage;
 import io.harperdb.operator.reconciler.PlanExecutor;
 import io.harperdb.replication.client.HarperClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator: both reconcilers registered with JOSDK on a given Kubernetes client. Writes to
@@ -26,6 +29,7 @@ import java.util.concurrent.Executors;
  * off), the paths that behave the same on every API server.
  */
 public final class HarperOperator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HarperOperator.class);
     private final Operator operator;
     private final ExecutorService observers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "harperdb-observer");
@@ -43,6 +47,7 @@ public final class HarperOperator implements AutoCloseable {
      */
     public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry,
                           MemberAddressResolver addresses, DesiredStatefulSet statefulSets) {
+        logSidecarImage(statefulSets.sidecarImage());
         operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withUseSSAToPatchPrimaryResource(false)
@@ -64,6 +69,15 @@ public final class HarperOperator implements AutoCloseable {
         } else {
             operator.register(clusters, c -> c.settingNamespaces(settings.watchNamespaces()));
             operator.register(nodes, c -> c.settingNamespaces(settings.watchNamespaces()));
+        }
+    }
+
+    /** Says at start which image the sidecars of managed instances run, and where it came from. */
+    private static void logSidecarImage(SidecarImage image) {
+        if (image.usable()) {
+            LOG.info("replication sidecar image: {}", image.describe());
+        } else {
+            LOG.warn("replication sidecar image: {}; clusters that enable the sidecar report ConfigurationError", image.describe());
         }
     }
 

@@ -12,9 +12,16 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Tls {
 
-    @Default("true")
-    @JsonPropertyDescription("Whether members verify each other's certificates (HarperDB's verify_tls)")
-    private Boolean verify = true;
+    /**
+     * Off by default: HarperDB's instances serve their own self-signed certificates, and add_node with
+     * verify_tls true fails against those ("self-signed certificate in certificate chain"). Verification
+     * needs every member to have a certificate from a common CA.
+     */
+    @Default("false")
+    @JsonPropertyDescription("Whether members verify each other's certificates (HarperDB's verify_tls). "
+            + "Needs a certificate from a common CA on every member: HarperDB's own certificates are self-signed, "
+            + "and members that verify them cannot join each other")
+    private Boolean verify = false;
 
     public Boolean getVerify() {
         return verify;

@@ -21,6 +21,8 @@ public final class Conditions {
     public static final String SCALING = "Scaling";
     /** True while nodes that no resource declares take part in the cluster (added by hand). */
     public static final String UNKNOWN_NODES = "UnknownNodes";
+    /** False while managed members are asked to verify certificates they cannot verify (see {@link TlsVerification}). */
+    public static final String TLS_VERIFICATION = "TlsVerification";
 
     private Conditions() {
     }

@@ -160,6 +160,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         StatefulSet statefulSet = null;
         MemberResolver.Members managedMembers = new MemberResolver.Members(List.of(), List.of());
         if (hasInstances) {
+            Optional<String> problem = managed.configurationProblem(cluster);
+            if (problem.isPresent()) {    // a condition and an Event say why; retried on the poll interval, never thrown
+                writeClusterStatus(client, cluster, ConfigurationError.status(cluster.getStatus(), problem.get(), generation, clock.instant()));
+                return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(pollInterval);
+            }
             managed.ensureAdminSecret(client, cluster);
             managed.ensureServices(client, cluster);
             managed.ensureDisruptionBudget(client, cluster);
@@ -206,6 +211,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (hasInstances) {
             status = ClusterStatusBuilder.withScaling(cluster.getStatus(), status, stillLeaving, generation, clock.instant());
         }
+        status = TlsVerification.withCondition(cluster.getStatus(), status, cluster, generation, clock.instant());
         writeClusterStatus(client, cluster, status);
         if (statefulSet != null && status.getPhase() == Phase.READY) {
             rollNextPod(context, cluster, statefulSet);

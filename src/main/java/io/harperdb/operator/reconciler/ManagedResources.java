@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.resources.AdminSecret;
+import io.harperdb.operator.resources.ConfigurationException;
 import io.harperdb.operator.resources.DesiredDisruptionBudget;
 import io.harperdb.operator.resources.DesiredServices;
 import io.harperdb.operator.resources.DesiredStatefulSet;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
@@ -64,6 +66,25 @@ public class ManagedResources {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Why the cluster's StatefulSet cannot be built from its spec and the operator's configuration, if it
+     * cannot; a Warning Event says so once per new problem.
+     */
+    public Optional<String> configurationProblem(HarperCluster cluster) {
+        String problem;
+        try {
+            statefulSets.build(cluster);
+            return Optional.empty();
+        } catch (ConfigurationException | IllegalArgumentException e) {    // IllegalArgumentException: a value such as a quantity
+            problem = e.getMessage();
+        }
+        if (!ConfigurationError.reported(cluster.getStatus(), problem)) {
+            LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), problem);
+            events.warning(cluster, ConfigurationError.REASON, problem);
+        }
+        return Optional.of(problem);
     }
 
     public void ensureServices(KubernetesClient client, HarperCluster cluster) {

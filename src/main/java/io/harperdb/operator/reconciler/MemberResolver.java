@@ -141,7 +141,7 @@ public final class MemberResolver {
     }
 
     static boolean clusterVerifiesTls(HarperCluster cluster) {
-        return cluster.getSpec().getTls() == null || !Boolean.FALSE.equals(cluster.getSpec().getTls().getVerify());
+        return cluster.getSpec().getTls() != null && Boolean.TRUE.equals(cluster.getSpec().getTls().getVerify());
     }
 
     static List<Subscription> subscriptions(List<io.harperdb.operator.api.Subscription> declared) {

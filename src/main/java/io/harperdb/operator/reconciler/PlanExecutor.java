@@ -76,7 +76,7 @@ public class PlanExecutor {
             String message = call(client, operation);
             return new OperationResult(operation, Outcome.SUCCESS, message == null ? "done" : message);
         } catch (HarperOperationException e) {
-            return new OperationResult(operation, e.outcome(), e.getMessage());
+            return new OperationResult(operation, e.outcome(), TlsVerification.explain(operation, e.getMessage()));
         } catch (InvalidRequestException e) {
             // The planner never emits these; if it did, HarperDB must not see them.
             return new OperationResult(operation, Outcome.REFUSED, "not sent: " + e.getMessage());

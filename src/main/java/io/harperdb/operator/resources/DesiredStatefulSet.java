@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.harperdb.operator.OperatorBuild;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Instances;
 import io.harperdb.operator.api.Storage;
@@ -38,22 +39,35 @@ import java.util.Map;
  */
 public final class DesiredStatefulSet {
     /** The environment variable that gives the operator its own image, the sidecar's image. */
-    public static final String OPERATOR_IMAGE_ENV = "OPERATOR_IMAGE";
+    public static final String OPERATOR_IMAGE_ENV = SidecarImage.ENV;
     public static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
     static final String PARALLEL = "Parallel";
     static final String ON_DELETE = "OnDelete";
     static final String RETAIN = "Retain";
     static final String DELETE = "Delete";
 
-    private final String sidecarImage;
+    private final SidecarImage sidecarImage;
 
     /** @param sidecarImage the operator's own image, which runs the sidecar; may be null when no cluster enables it */
     public DesiredStatefulSet(String sidecarImage) {
+        this(SidecarImage.of(sidecarImage, "the operator's caller"));
+    }
+
+    private DesiredStatefulSet(SidecarImage sidecarImage) {
         this.sidecarImage = sidecarImage;
     }
 
+    /** OPERATOR_IMAGE, else the image the chart would run (this build's default). */
     public static DesiredStatefulSet fromEnvironment(Map<String, String> env) {
-        return new DesiredStatefulSet(env.get(OPERATOR_IMAGE_ENV));
+        return of(SidecarImage.fromEnvironment(env, OperatorBuild.current()));
+    }
+
+    public static DesiredStatefulSet of(SidecarImage sidecarImage) {
+        return new DesiredStatefulSet(sidecarImage);
+    }
+
+    public SidecarImage sidecarImage() {
+        return sidecarImage;
     }
 
     public StatefulSet build(HarperCluster cluster) {
@@ -88,11 +102,13 @@ public final class DesiredStatefulSet {
         containers.add(HarperContainer.build(cluster, instances));
         List<Volume> volumes = new ArrayList<>();
         if (sidecarEnabled(instances)) {
-            if (sidecarImage == null || sidecarImage.isBlank()) {
-                throw new IllegalStateException("HarperCluster " + ResourceNames.name(cluster)
-                        + " enables the sidecar, which runs the operator's image, but " + OPERATOR_IMAGE_ENV + " is not set");
+            if (!sidecarImage.usable()) {
+                throw new ConfigurationException("HarperCluster " + ResourceNames.name(cluster)
+                        + " enables the replication sidecar, which runs the operator's image, but " + sidecarImage.problem()
+                        + ": set " + OPERATOR_IMAGE_ENV + " on the operator to its own image (the Helm chart does),"
+                        + " or set spec.instances.sidecar.enabled to false");
             }
-            containers.add(SidecarContainer.build(sidecarImage));
+            containers.add(SidecarContainer.build(sidecarImage.image()));
             volumes.addAll(SidecarContainer.volumes(cluster));
         }
         Map<String, String> annotations = new LinkedHashMap<>();

@@ -22,9 +22,9 @@ import java.util.List;
  */
 public final class SidecarContainer {
     public static final String NAME = "replication-sidecar";
-    public static final String MAIN_CLASS = "io.harperdb.replication.sidecar.SidecarMain";
-    /** The java launcher expands the lib/* wildcard itself, so no shell is needed. */
-    public static final List<String> COMMAND = List.of("java", "-cp", "/app/lib/*:/app/harperdb-operator.jar", MAIN_CLASS);
+    public static final String MAIN_CLASS = ImageLayout.SIDECAR_MAIN_CLASS;
+    /** The image's java with its jar (whose manifest names its libraries) and the sidecar's main class; no shell. */
+    public static final List<String> COMMAND = ImageLayout.sidecarCommand();
 
     /** The local HarperDB's Operations API. */
     public static final String ENV_HARPERDB_URL = "HARPERDB_URL";

@@ -101,6 +101,29 @@ class ExamplesTest {
         assertThat(all).as("an Argo CD Application").anyMatch(d -> d.path("kind").asText().equals("Application"));
     }
 
+    /**
+     * No example asks members to verify TLS: HarperDB's instances serve their own self-signed certificates,
+     * and add_node with verify_tls true fails against them (harperdb-compatibility.md). An example that sets
+     * it says why it is off, so that nobody turns it on expecting it to work.
+     */
+    @ParameterizedTest
+    @MethodSource("exampleFiles")
+    void noExampleVerifiesTlsAndEachSaysWhy(Path file) throws IOException {
+        List<JsonNode> documents = CrdValidator.readYaml(file);
+        boolean setsVerification = false;
+        for (JsonNode d : documents) {
+            JsonNode verify = d.path("kind").asText().equals("HarperCluster") ? d.path("spec").path("tls").path("verify")
+                    : d.path("kind").asText().equals("HarperNode") ? d.path("spec").path("verifyTls") : null;
+            if (verify != null && !verify.isMissingNode()) {
+                setsVerification = true;
+                assertThat(verify.asBoolean(true)).as(file + ": " + d.path("metadata").path("name").asText() + " verifies TLS").isFalse();
+            }
+        }
+        if (setsVerification) {
+            assertThat(Files.readString(file)).as(file + " says why verification is off").contains("self-signed").contains("common CA");
+        }
+    }
+
     /** Argo CD and Flux point at folders of this repository: they exist and kustomize builds them. */
     @Test
     void gitOpsSourcesPointAtFoldersThatBuild() throws Exception {

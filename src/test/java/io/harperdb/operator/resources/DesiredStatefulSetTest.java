@@ -194,8 +194,8 @@ class DesiredStatefulSetTest {
         PodSpec pod = sts.getSpec().getTemplate().getSpec();
 
         assertThat(sidecar.getImage()).isEqualTo(Clusters.OPERATOR_IMAGE);
-        assertThat(sidecar.getCommand()).containsExactly("java", "-cp", "/app/lib/*:/app/harperdb-operator.jar",
-                "io.harperdb.replication.sidecar.SidecarMain");
+        // The image's jar (its manifest names /app/lib/*.jar); ImageLayoutTest checks this against the Dockerfile.
+        assertThat(sidecar.getCommand()).containsExactly("java", "-cp", "/app/app.jar", "io.harperdb.replication.sidecar.SidecarMain");
         assertThat(plainValues(sidecar.getEnv()))
                 .containsEntry("HARPERDB_URL", "http://127.0.0.1:9925")
                 .containsEntry("HARPERDB_CREDENTIALS_DIR", "/etc/harperdb/admin")
@@ -238,6 +238,21 @@ class DesiredStatefulSetTest {
         assertThat(sidecar(builder.build(cluster))).isPresent();
         assertThatThrownBy(() -> new DesiredStatefulSet(null).build(cluster))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("OPERATOR_IMAGE");
+    }
+
+    /** A problem of the operator's configuration, which the reconciler reports as the cluster's condition. */
+    @Test
+    void anInvalidOperatorImageIsAConfigurationErrorThatSaysWhatToChange() {
+        DesiredStatefulSet invalid = DesiredStatefulSet.fromEnvironment(Map.of("OPERATOR_IMAGE", "Not An Image"));
+
+        assertThatThrownBy(() -> invalid.build(Clusters.demo()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("OPERATOR_IMAGE \"Not An Image\" is not an image reference")
+                .hasMessageContaining("spec.instances.sidecar.enabled");
+        HarperCluster withoutSidecar = Clusters.demo();
+        withoutSidecar.getSpec().getInstances().setSidecar(new Sidecar());
+        withoutSidecar.getSpec().getInstances().getSidecar().setEnabled(false);
+        assertThat(invalid.build(withoutSidecar).getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
     }
 
     @Test

@@ -54,7 +54,7 @@ class TemplateHashTest {
     void whatThePodsDoNotSeeLeavesTheHash() {
         assertSame(c -> c.getSpec().getInstances().setReplicas(5));
         assertSame(c -> c.getSpec().setPollInterval("1m"));
-        assertSame(c -> c.getSpec().getTls().setVerify(false));
+        assertSame(c -> c.getSpec().getTls().setVerify(true));
         assertSame(c -> c.getSpec().getReplication().setSubscriptions(List.of(subscription())));
         assertSame(c -> c.getSpec().getReplication().setRoutes(List.of(Route.of("east.example.com:9933"))));
         assertSame(c -> c.getSpec().getReplication().setPruneUnknownNodes(true));
