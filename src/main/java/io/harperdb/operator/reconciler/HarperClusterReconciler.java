@@ -296,10 +296,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private static void recordWrittenRoutes(List<OperationResult> results, Map<String, MemberObservation> observations,
                                             Map<String, List<io.harperdb.operator.api.Route>> written) {
         for (OperationResult r : results) {
-            boolean routeEdit = r.operation() instanceof PlannedOperation.SetRoutes || r.operation() instanceof PlannedOperation.DeleteRoutes;
-            if (routeEdit && r.succeeded()) {
+            Optional<PlannedOperation.RouteEdit> routeEdit = r.operation().asRouteEdit();
+            if (routeEdit.isPresent() && r.succeeded()) {
                 String member = r.operation().target();
-                List<Route> config = RouteEdits.configAfter(observations.get(member).loadedRoutes(), r.operation());
+                List<Route> config = RouteEdits.configAfter(observations.get(member).loadedRoutes(), routeEdit.get());
                 written.put(member, config.stream().map(HarperClusterReconciler::toApiRoute).toList());
             }
         }
