@@ -15,6 +15,7 @@ import io.harperdb.operator.resources.ManagedMembers;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.operator.resources.TemplateHash;
+import io.harperdb.replication.Durations;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.plan.DesiredMember;
 import io.harperdb.replication.plan.ObservedMember;
@@ -325,7 +326,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     private static Duration pollInterval(HarperClusterSpec spec) {
         try {
-            return GoDuration.parse(spec.getPollInterval() == null ? "30s" : spec.getPollInterval());
+            return Durations.parse(spec.getPollInterval() == null ? "30s" : spec.getPollInterval());
         } catch (IllegalArgumentException e) {
             return Duration.ofSeconds(30);
         }
