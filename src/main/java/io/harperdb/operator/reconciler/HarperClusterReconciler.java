@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     public static final String NAME = "harpercluster";
     static final String NODES_EVENT_SOURCE = "harpernodes";
-    static final String SECRETS_EVENT_SOURCE = "secrets";
     static final String STATEFULSETS_EVENT_SOURCE = "statefulsets";
     static final String PODS_EVENT_SOURCE = "pods";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
@@ -99,23 +98,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration())
                                 || !Objects.equals(next.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp()))
                         .build(), context);
-        // A Secret change reconciles the clusters whose members use it (a fixed password, say).
-        InformerEventSource<Secret, HarperCluster> secrets = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Secret.class, HarperCluster.class)
-                        .withName(SECRETS_EVENT_SOURCE)
-                        .withSecondaryToPrimaryMapper(secret -> {
-                            String namespace = secret.getMetadata().getNamespace();
-                            Set<ResourceID> clusters = nodes.list(namespace,
-                                            node -> node.getSpec() != null && node.getSpec().getAuthorizationSecret() != null
-                                                    && secret.getMetadata().getName().equals(node.getSpec().getAuthorizationSecret().getName()))
-                                    .map(node -> new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace()))
-                                    .collect(Collectors.toSet());
-                            context.getPrimaryCache().list(namespace, c -> c.getSpec() != null && c.getSpec().getInstances() != null
-                                            && secret.getMetadata().getName().equals(ResourceNames.adminSecret(c)))
-                                    .forEach(c -> clusters.add(ResourceID.fromResource(c)));
-                            return clusters;
-                        })
-                        .build(), context);
+        // No Secret informer: Secrets are read by name, afresh each round (see RoundSecrets for why).
         // The managed StatefulSet and its pods: a pod that becomes ready (or goes) reconciles its cluster at once.
         InformerEventSource<StatefulSet, HarperCluster> statefulSets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(StatefulSet.class, HarperCluster.class)
@@ -129,7 +112,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, secrets, statefulSets, pods);
+        return List.of(nodes, statefulSets, pods);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -152,7 +135,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
 
         String namespace = cluster.getMetadata().getNamespace();
-        Function<String, Optional<Secret>> secrets = name -> secret(context, namespace, name);
+        Function<String, Optional<Secret>> secrets = new RoundSecrets(client, namespace);
         List<HarperNode> nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
         MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, secrets);
         boolean hasInstances = spec.getInstances() != null;
@@ -161,7 +144,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         StatefulSet statefulSet = null;
         MemberResolver.Members managedMembers = new MemberResolver.Members(List.of(), List.of());
         if (hasInstances) {
-            managed.ensureAdminSecret(client, cluster);
+            managed.ensureAdminSecret(client, cluster, secrets);
             managed.ensureServices(client, cluster);
             managed.ensureDisruptionBudget(client, cluster);
             StatefulSet existing = managed.existingStatefulSet(client, cluster);
@@ -243,13 +226,6 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private static boolean isReady(Pod pod) {
         return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static Optional<Secret> secret(Context<HarperCluster> context, String namespace, String name) {
-        return context.getSecondaryResourcesAsStream(Secret.class)
-                .filter(s -> name.equals(s.getMetadata().getName()) && namespace.equals(s.getMetadata().getNamespace()))
-                .findFirst()
-                .or(() -> Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get()));
     }
 
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
