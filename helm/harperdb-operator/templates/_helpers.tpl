@@ -79,10 +79,13 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: ["harperdb.io"]
   resources: ["harperclusters/finalizers"]
   verbs: ["update"]
-# Members' credentials (read), and the admin Secret it generates when spec.adminSecret names none.
+# Members' credentials, by reference only: the Secrets that HarperClusters (spec.adminSecret) and HarperNodes
+# (spec.authorizationSecret) name are read by name, afresh each round. No list or watch: the operator caches
+# no Secret and cannot enumerate them (get reads a Secret whose name it knows; RBAC cannot narrow get by label).
+# create: the admin Secret it generates when none exists.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create"]
+  verbs: ["get", "create"]
 # What it did and why, as `kubectl describe` shows.
 - apiGroups: [""]
   resources: ["events"]

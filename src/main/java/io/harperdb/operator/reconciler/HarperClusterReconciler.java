@@ -15,6 +15,7 @@ import io.harperdb.operator.resources.ManagedMembers;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.operator.resources.TemplateHash;
+import io.harperdb.replication.Durations;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.plan.DesiredMember;
 import io.harperdb.replication.plan.ObservedMember;
@@ -58,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     public static final String NAME = "harpercluster";
     static final String NODES_EVENT_SOURCE = "harpernodes";
-    static final String SECRETS_EVENT_SOURCE = "secrets";
     static final String STATEFULSETS_EVENT_SOURCE = "statefulsets";
     static final String PODS_EVENT_SOURCE = "pods";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
@@ -98,23 +98,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration())
                                 || !Objects.equals(next.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp()))
                         .build(), context);
-        // A Secret change reconciles the clusters whose members use it (a fixed password, say).
-        InformerEventSource<Secret, HarperCluster> secrets = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Secret.class, HarperCluster.class)
-                        .withName(SECRETS_EVENT_SOURCE)
-                        .withSecondaryToPrimaryMapper(secret -> {
-                            String namespace = secret.getMetadata().getNamespace();
-                            Set<ResourceID> clusters = nodes.list(namespace,
-                                            node -> node.getSpec() != null && node.getSpec().getAuthorizationSecret() != null
-                                                    && secret.getMetadata().getName().equals(node.getSpec().getAuthorizationSecret().getName()))
-                                    .map(node -> new ResourceID(node.getSpec().getClusterRef(), node.getMetadata().getNamespace()))
-                                    .collect(Collectors.toSet());
-                            context.getPrimaryCache().list(namespace, c -> c.getSpec() != null && c.getSpec().getInstances() != null
-                                            && secret.getMetadata().getName().equals(ResourceNames.adminSecret(c)))
-                                    .forEach(c -> clusters.add(ResourceID.fromResource(c)));
-                            return clusters;
-                        })
-                        .build(), context);
+        // No Secret informer: Secrets are read by name, afresh each round (see RoundSecrets for why).
         // The managed StatefulSet and its pods: a pod that becomes ready (or goes) reconciles its cluster at once.
         InformerEventSource<StatefulSet, HarperCluster> statefulSets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(StatefulSet.class, HarperCluster.class)
@@ -128,7 +112,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, secrets, statefulSets, pods);
+        return List.of(nodes, statefulSets, pods);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -151,7 +135,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
 
         String namespace = cluster.getMetadata().getNamespace();
-        Function<String, Optional<Secret>> secrets = name -> secret(context, namespace, name);
+        Function<String, Optional<Secret>> secrets = new RoundSecrets(client, namespace);
         List<HarperNode> nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
         MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, secrets);
         boolean hasInstances = spec.getInstances() != null;
@@ -165,7 +149,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 writeClusterStatus(client, cluster, ConfigurationError.status(cluster.getStatus(), problem.get(), generation, clock.instant()));
                 return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(pollInterval);
             }
-            managed.ensureAdminSecret(client, cluster);
+            managed.ensureAdminSecret(client, cluster, secrets);
             managed.ensureServices(client, cluster);
             managed.ensureDisruptionBudget(client, cluster);
             StatefulSet existing = managed.existingStatefulSet(client, cluster);
@@ -250,13 +234,6 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static Optional<Secret> secret(Context<HarperCluster> context, String namespace, String name) {
-        return context.getSecondaryResourcesAsStream(Secret.class)
-                .filter(s -> name.equals(s.getMetadata().getName()) && namespace.equals(s.getMetadata().getNamespace()))
-                .findFirst()
-                .or(() -> Optional.ofNullable(context.getClient().secrets().inNamespace(namespace).withName(name).get()));
-    }
-
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
         // Members without credentials stay desired (so never taken for strays); not being observed, they
@@ -302,10 +279,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private static void recordWrittenRoutes(List<OperationResult> results, Map<String, MemberObservation> observations,
                                             Map<String, List<io.harperdb.operator.api.Route>> written) {
         for (OperationResult r : results) {
-            boolean routeEdit = r.operation() instanceof PlannedOperation.SetRoutes || r.operation() instanceof PlannedOperation.DeleteRoutes;
-            if (routeEdit && r.succeeded()) {
+            Optional<PlannedOperation.RouteEdit> routeEdit = r.operation().asRouteEdit();
+            if (routeEdit.isPresent() && r.succeeded()) {
                 String member = r.operation().target();
-                List<Route> config = RouteEdits.configAfter(observations.get(member).loadedRoutes(), r.operation());
+                List<Route> config = RouteEdits.configAfter(observations.get(member).loadedRoutes(), routeEdit.get());
                 written.put(member, config.stream().map(HarperClusterReconciler::toApiRoute).toList());
             }
         }
@@ -331,7 +308,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     private static Duration pollInterval(HarperClusterSpec spec) {
         try {
-            return GoDuration.parse(spec.getPollInterval() == null ? "30s" : spec.getPollInterval());
+            return Durations.parse(spec.getPollInterval() == null ? "30s" : spec.getPollInterval());
         } catch (IllegalArgumentException e) {
             return Duration.ofSeconds(30);
         }

@@ -84,7 +84,7 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
         }
         String namespace = node.getMetadata().getNamespace();
         List<HarperNode> nodes = client.resources(HarperNode.class).inNamespace(namespace).list().getItems();
-        Function<String, Optional<Secret>> secrets = name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+        Function<String, Optional<Secret>> secrets = new RoundSecrets(client, namespace);
         MemberResolver.Members members = MemberResolver.resolve(cluster.get(), nodes, secrets);
         if (cluster.get().getSpec().getInstances() != null) {
             // The managed pods are peers too: their records show when the node has left.

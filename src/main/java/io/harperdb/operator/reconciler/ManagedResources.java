@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,14 @@ public class ManagedResources {
      */
     public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster) {
         String namespace = cluster.getMetadata().getNamespace();
+        ensureAdminSecret(client, cluster, name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
+    }
+
+    /** As {@link #ensureAdminSecret(KubernetesClient, HarperCluster)}, reading the Secret through the round's {@code secrets}. */
+    public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets) {
+        String namespace = cluster.getMetadata().getNamespace();
         String name = ResourceNames.adminSecret(cluster);
-        if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
+        if (secrets.apply(name).isPresent()) {
             return;
         }
         Secret secret = AdminSecret.generate(cluster).toSecret(cluster);

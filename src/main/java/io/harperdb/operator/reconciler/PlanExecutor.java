@@ -85,41 +85,128 @@ public class PlanExecutor {
 
     /** The node an operation is about, so that a failure stops the later operations about it. */
     static String subjectOf(PlannedOperation operation) {
-        if (operation instanceof AddNode add) return add.request().identity();
-        if (operation instanceof UpdateNode update) return update.request().hostname();
-        if (operation instanceof RemoveNode remove) return remove.hostname();
-        if (operation instanceof DeleteNodeRecords || operation instanceof ConfigureCluster) return operation.target();
-        return "routes of " + operation.target();
+        return operation.accept(SUBJECT);
     }
+
+    private static final PlannedOperation.Visitor<String> SUBJECT = new PlannedOperation.Visitor<>() {
+        @Override
+        public String addNode(AddNode add) {
+            return add.request().identity();
+        }
+
+        @Override
+        public String updateNode(UpdateNode update) {
+            return update.request().hostname();
+        }
+
+        @Override
+        public String removeNode(RemoveNode remove) {
+            return remove.hostname();
+        }
+
+        @Override
+        public String deleteNodeRecords(DeleteNodeRecords delete) {
+            return delete.target();
+        }
+
+        @Override
+        public String configureCluster(ConfigureCluster configure) {
+            return configure.target();
+        }
+
+        @Override
+        public String setRoutes(SetRoutes set) {
+            return "routes of " + set.target();
+        }
+
+        @Override
+        public String deleteRoutes(DeleteRoutes delete) {
+            return "routes of " + delete.target();
+        }
+    };
 
     /** One line that names the operation, its target and its subject; never a credential. */
     static String describe(PlannedOperation operation) {
-        if (operation instanceof AddNode add) {
+        return operation.accept(DESCRIPTION);
+    }
+
+    private static final PlannedOperation.Visitor<String> DESCRIPTION = new PlannedOperation.Visitor<>() {
+        @Override
+        public String addNode(AddNode add) {
             List<?> subscriptions = add.request().subscriptions();
             return "add_node " + add.request().identity() + " on " + add.target()
                     + (subscriptions == null || subscriptions.isEmpty() ? "" : " with " + subscriptions.size() + " subscriptions");
         }
-        if (operation instanceof UpdateNode update) return "update_node " + update.request().hostname() + " on " + update.target();
-        if (operation instanceof RemoveNode remove) return "remove_node " + remove.hostname() + " on " + remove.target();
-        if (operation instanceof DeleteNodeRecords delete) return "delete hdb_nodes " + delete.ids() + " on " + delete.target();
-        if (operation instanceof ConfigureCluster configure) {
+
+        @Override
+        public String updateNode(UpdateNode update) {
+            return "update_node " + update.request().hostname() + " on " + update.target();
+        }
+
+        @Override
+        public String removeNode(RemoveNode remove) {
+            return "remove_node " + remove.hostname() + " on " + remove.target();
+        }
+
+        @Override
+        public String deleteNodeRecords(DeleteNodeRecords delete) {
+            return "delete hdb_nodes " + delete.ids() + " on " + delete.target();
+        }
+
+        @Override
+        public String configureCluster(ConfigureCluster configure) {
             return "configure_cluster on " + configure.target() + " with "
                     + configure.connections().stream().map(AddNodeRequest::identity).toList();
         }
-        if (operation instanceof SetRoutes set) return "cluster_set_routes " + set.routes() + " on " + set.target();
-        if (operation instanceof DeleteRoutes delete) return "cluster_delete_routes " + delete.routes() + " on " + delete.target();
-        throw new IllegalArgumentException("unknown operation " + operation.getClass().getSimpleName());
-    }
+
+        @Override
+        public String setRoutes(SetRoutes set) {
+            return "cluster_set_routes " + set.routes() + " on " + set.target();
+        }
+
+        @Override
+        public String deleteRoutes(DeleteRoutes delete) {
+            return "cluster_delete_routes " + delete.routes() + " on " + delete.target();
+        }
+    };
 
     /** Sends one operation with the target's client; HarperDB's message on success. */
     private static String call(HarperClient client, PlannedOperation operation) {
-        if (operation instanceof AddNode add) return client.addNode(add.request()).message();
-        if (operation instanceof UpdateNode update) return client.updateNode(update.request()).message();
-        if (operation instanceof RemoveNode remove) return client.removeNode(remove.hostname()).message();
-        if (operation instanceof DeleteNodeRecords delete) return client.deleteNodeRecords(delete.ids()).message();
-        if (operation instanceof ConfigureCluster configure) return client.configureCluster(configure.connections()).message();
-        if (operation instanceof SetRoutes set) return client.setRoutes(set.routes()).message();
-        if (operation instanceof DeleteRoutes delete) return client.deleteRoutes(delete.routes()).message();
-        throw new IllegalArgumentException("unknown operation " + operation.getClass().getSimpleName());
+        return operation.accept(new PlannedOperation.Visitor<String>() {
+            @Override
+            public String addNode(AddNode add) {
+                return client.addNode(add.request()).message();
+            }
+
+            @Override
+            public String updateNode(UpdateNode update) {
+                return client.updateNode(update.request()).message();
+            }
+
+            @Override
+            public String removeNode(RemoveNode remove) {
+                return client.removeNode(remove.hostname()).message();
+            }
+
+            @Override
+            public String deleteNodeRecords(DeleteNodeRecords delete) {
+                return client.deleteNodeRecords(delete.ids()).message();
+            }
+
+            @Override
+            public String configureCluster(ConfigureCluster configure) {
+                return client.configureCluster(configure.connections()).message();
+            }
+
+            @Override
+            public String setRoutes(SetRoutes set) {
+                return client.setRoutes(set.routes()).message();
+            }
+
+            @Override
+            public String deleteRoutes(DeleteRoutes delete) {
+                return client.deleteRoutes(delete.routes()).message();
+            }
+        });
     }
 }

@@ -3,27 +3,85 @@ package io.harperdb.replication.plan;
 import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.client.UpdateNodeRequest;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One Operations API call of a plan. {@link #target()} is the member it is sent to. No
  * {@code toString} shows a credential ({@link AddNodeRequest#toString()} hides them).
+ *
+ * <p>Code that treats each kind of operation differently does so with a {@link Visitor}, not with
+ * {@code instanceof}: a new kind adds a method to the visitor, so every such place stops compiling
+ * until it handles it (Java 17 has no exhaustive pattern-matching switch). PlannedOperationVisitorTest
+ * keeps it that way.
  */
 public sealed interface PlannedOperation {
 
     /** The member (node name) this operation is sent to. */
     String target();
 
+    /** {@code visitor}'s method for this kind of operation, applied to it. */
+    <R> R accept(Visitor<R> visitor);
+
+    /** This operation as an edit of the target's routes, or empty when it is none. */
+    default Optional<RouteEdit> asRouteEdit() {
+        return Optional.empty();
+    }
+
+    /** One method per kind of operation: implementing it handles every kind, or does not compile. */
+    interface Visitor<R> {
+        R addNode(AddNode operation);
+
+        R updateNode(UpdateNode operation);
+
+        R removeNode(RemoveNode operation);
+
+        R deleteNodeRecords(DeleteNodeRecords operation);
+
+        R configureCluster(ConfigureCluster operation);
+
+        R setRoutes(SetRoutes operation);
+
+        R deleteRoutes(DeleteRoutes operation);
+    }
+
+    /** {@code cluster_set_routes} or {@code cluster_delete_routes}: an edit of the target's route config. */
+    sealed interface RouteEdit extends PlannedOperation {
+        List<Route> routes();
+
+        /** The routes in the target's config file after this edit, when it loaded {@code loaded} (see {@link RouteEdits}). */
+        List<Route> configAfter(List<Route> loaded);
+
+        @Override
+        default Optional<RouteEdit> asRouteEdit() {
+            return Optional.of(this);
+        }
+    }
+
     /** {@code add_node}: the target links to the named node (an upsert). */
     record AddNode(String target, AddNodeRequest request) implements PlannedOperation {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.addNode(this);
+        }
     }
 
     /** {@code update_node}: new subscriptions of the target's existing partial link to the named node. */
     record UpdateNode(String target, UpdateNodeRequest request) implements PlannedOperation {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.updateNode(this);
+        }
     }
 
     /** {@code remove_node} sent with {@code hostname}: the record of that node goes on every member. */
     record RemoveNode(String target, String hostname) implements PlannedOperation {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.removeNode(this);
+        }
     }
 
     /**
@@ -37,6 +95,11 @@ public sealed interface PlannedOperation {
         public DeleteNodeRecords {
             ids = List.copyOf(ids);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.deleteNodeRecords(this);
+        }
     }
 
     /** {@code configure_cluster}: a batch of add_node, to bootstrap a new cluster in one call. */
@@ -44,19 +107,50 @@ public sealed interface PlannedOperation {
         public ConfigureCluster {
             connections = List.copyOf(connections);
         }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.configureCluster(this);
+        }
     }
 
     /** {@code cluster_set_routes}: upserts these routes in the target's config (effective after a restart). */
-    record SetRoutes(String target, List<Route> routes) implements PlannedOperation {
+    record SetRoutes(String target, List<Route> routes) implements RouteEdit {
         public SetRoutes {
             routes = List.copyOf(routes);
+        }
+
+        /** HarperDB writes {@code loaded ∪ routes}. */
+        @Override
+        public List<Route> configAfter(List<Route> loaded) {
+            Set<Route> result = new LinkedHashSet<>(loaded == null ? List.of() : loaded);
+            result.addAll(routes);
+            return List.copyOf(result);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.setRoutes(this);
         }
     }
 
     /** {@code cluster_delete_routes}: removes these routes from the target's config (effective after a restart). */
-    record DeleteRoutes(String target, List<Route> routes) implements PlannedOperation {
+    record DeleteRoutes(String target, List<Route> routes) implements RouteEdit {
         public DeleteRoutes {
             routes = List.copyOf(routes);
+        }
+
+        /** HarperDB writes {@code loaded − routes}. */
+        @Override
+        public List<Route> configAfter(List<Route> loaded) {
+            Set<Route> result = new LinkedHashSet<>(loaded == null ? List.of() : loaded);
+            routes.forEach(result::remove);
+            return List.copyOf(result);
+        }
+
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.deleteRoutes(this);
         }
     }
 }

@@ -616,32 +616,52 @@ public final class ReplicationPlanner {
         private String problemOf(PlannedOperation op) {
             if (!isTarget(op.target())) return "target is not a reachable desired member";
             try {
-                if (op instanceof AddNode a) {
-                    return namedProblem(op.target(), a.request().validated().identity());
-                } else if (op instanceof ConfigureCluster c) {
-                    if (c.connections().isEmpty()) return "no connections";
-                    for (AddNodeRequest r : c.connections()) {
-                        String problem = namedProblem(op.target(), r.validated().identity());
-                        if (problem != null) return problem;
+                return op.accept(new PlannedOperation.Visitor<String>() {
+                    @Override
+                    public String addNode(AddNode a) {
+                        return namedProblem(op.target(), a.request().validated().identity());
                     }
-                    return null;
-                } else if (op instanceof UpdateNode u) {
-                    return namedProblem(op.target(), u.request().validated().hostname());
-                } else if (op instanceof RemoveNode r) {
-                    if (r.hostname() == null || r.hostname().isBlank()) return "no hostname";
-                    return r.hostname().equals(op.target()) ? "a node removing itself" : null;
-                } else if (op instanceof DeleteNodeRecords d) {
-                    if (d.ids().isEmpty()) return "no ids";
-                    for (String id : d.ids()) {
-                        if (id == null || id.isBlank() || id.equals(op.target())) return "bad id " + id;
+
+                    @Override
+                    public String configureCluster(ConfigureCluster c) {
+                        if (c.connections().isEmpty()) return "no connections";
+                        for (AddNodeRequest r : c.connections()) {
+                            String problem = namedProblem(op.target(), r.validated().identity());
+                            if (problem != null) return problem;
+                        }
+                        return null;
                     }
-                    return null;
-                } else if (op instanceof SetRoutes s) {
-                    return s.routes().isEmpty() ? "no routes" : null;
-                } else if (op instanceof DeleteRoutes d) {
-                    return d.routes().isEmpty() ? "no routes" : null;
-                }
-                return "unknown operation";
+
+                    @Override
+                    public String updateNode(UpdateNode u) {
+                        return namedProblem(op.target(), u.request().validated().hostname());
+                    }
+
+                    @Override
+                    public String removeNode(RemoveNode r) {
+                        if (r.hostname() == null || r.hostname().isBlank()) return "no hostname";
+                        return r.hostname().equals(op.target()) ? "a node removing itself" : null;
+                    }
+
+                    @Override
+                    public String deleteNodeRecords(DeleteNodeRecords d) {
+                        if (d.ids().isEmpty()) return "no ids";
+                        for (String id : d.ids()) {
+                            if (id == null || id.isBlank() || id.equals(op.target())) return "bad id " + id;
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public String setRoutes(SetRoutes s) {
+                        return s.routes().isEmpty() ? "no routes" : null;
+                    }
+
+                    @Override
+                    public String deleteRoutes(DeleteRoutes d) {
+                        return d.routes().isEmpty() ? "no routes" : null;
+                    }
+                });
             } catch (InvalidRequestException e) {
                 return e.getMessage();
             }

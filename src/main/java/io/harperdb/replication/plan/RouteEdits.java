@@ -2,6 +2,7 @@ package io.harperdb.replication.plan;
 
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.plan.PlannedOperation.DeleteRoutes;
+import io.harperdb.replication.plan.PlannedOperation.RouteEdit;
 import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,16 +21,8 @@ public final class RouteEdits {
     }
 
     /** The routes in the config file after {@code edit}, for an instance that loaded {@code loaded}. */
-    public static List<Route> configAfter(List<Route> loaded, PlannedOperation edit) {
-        Set<Route> result = new LinkedHashSet<>(loaded == null ? List.of() : loaded);
-        if (edit instanceof SetRoutes set) {
-            result.addAll(set.routes());
-        } else if (edit instanceof DeleteRoutes delete) {
-            delete.routes().forEach(result::remove);
-        } else {
-            throw new IllegalArgumentException("not a route edit: " + edit);
-        }
-        return List.copyOf(result);
+    public static List<Route> configAfter(List<Route> loaded, RouteEdit edit) {
+        return edit.configAfter(loaded);
     }
 
     /**
@@ -38,7 +31,7 @@ public final class RouteEdits {
      * already written and waits for a restart. Removals go first: a route to a decommissioned peer
      * should not outlive the next restart.
      */
-    static PlannedOperation next(String member, List<Route> loaded, List<Route> written, List<Route> desired) {
+    static RouteEdit next(String member, List<Route> loaded, List<Route> written, List<Route> desired) {
         Set<Route> want = new LinkedHashSet<>(desired);
         Set<Route> load = new LinkedHashSet<>(loaded == null ? List.of() : loaded);
         Set<Route> config = written != null ? new LinkedHashSet<>(written) : load;
@@ -47,7 +40,7 @@ public final class RouteEdits {
         }
         List<Route> toRemove = load.stream().filter(r -> !want.contains(r)).toList();
         List<Route> toAdd = want.stream().filter(r -> !load.contains(r)).toList();
-        PlannedOperation edit;
+        RouteEdit edit;
         if (!toRemove.isEmpty()) {
             edit = new DeleteRoutes(member, toRemove);
         } else if (!toAdd.isEmpty()) {

@@ -1,11 +1,9 @@
 package io.harperdb.replication.sidecar;
 
+import io.harperdb.replication.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The sidecar's settings, from environment variables:
@@ -15,8 +13,8 @@ import java.util.regex.Pattern;
  *       and {@code password}; default {@code /etc/harperdb/admin}</li>
  *   <li>{@code SIDECAR_PORT}: where /healthz, /readyz and /metrics are served, default 9950</li>
  *   <li>{@code SIDECAR_ADDRESS}: the address they are served on, default every interface of the pod</li>
- *   <li>{@code POLL_INTERVAL}: how often HarperDB is asked, e.g. {@code 5s}, {@code 500ms}, {@code 1m}
- *       or plain seconds; default 5s</li>
+ *   <li>{@code POLL_INTERVAL}: how often HarperDB is asked, e.g. {@code 5s}, {@code 500ms}, {@code 1m},
+ *       {@code 1m30s} or plain seconds ({@link Durations}); default 5s</li>
  * </ul>
  */
 public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, Duration pollInterval, String bindAddress) {
@@ -24,8 +22,6 @@ public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, D
     public static final Path DEFAULT_CREDENTIALS_DIR = Path.of("/etc/harperdb/admin");
     public static final int DEFAULT_PORT = 9950;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
 
     public SidecarConfig {
         if (okhttp3.HttpUrl.parse(harperdbUrl) == null) {
@@ -53,19 +49,13 @@ public record SidecarConfig(String harperdbUrl, Path credentialsDir, int port, D
                 valueOr(env, "SIDECAR_ADDRESS", null));
     }
 
-    /** {@code 5s}, {@code 500ms}, {@code 1m}, or a bare number of seconds. */
+    /** {@code 5s}, {@code 500ms}, {@code 1m}, {@code 1m30s}, or a bare number of seconds: see {@link Durations}. */
     static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("POLL_INTERVAL must look like 5s, 500ms or 1m, was '" + text + "'");
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("POLL_INTERVAL must look like 5s, 500ms, 1m or 1m30s, was '" + text + "'");
         }
-        long amount = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofSeconds(amount);
-        };
     }
 
     private static int port(String text) {

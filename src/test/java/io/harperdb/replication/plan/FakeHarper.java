@@ -230,9 +230,9 @@ final class FakeHarper {
                     throw new AssertionError("record " + id + " absent on " + target.name + ": " + op);
                 }
             }
-        } else if (op instanceof SetRoutes || op instanceof DeleteRoutes) {
+        } else if (op instanceof PlannedOperation.RouteEdit edit) {
             // As 4.7.29 does: the edit starts from the loaded routes, not from the file.
-            target.config = new ArrayList<>(RouteEdits.configAfter(target.loaded, op));
+            target.config = new ArrayList<>(RouteEdits.configAfter(target.loaded, edit));
             target.written = List.copyOf(target.config);
         } else {
             throw new AssertionError("unknown operation " + op);

@@ -42,13 +42,15 @@ class SidecarConfigTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"5s,5000", "500ms,500", "1m,60000", "7,7000", " 3S ,3000"})
+    @CsvSource({"5s,5000", "500ms,500", "1m,60000", "7,7000", " 3S ,3000",
+            // the operator's forms too: one parser (Durations) for both
+            "1m30s,90000", "1h,3600000"})
     void pollIntervalForms(String text, long millis) {
         assertThat(SidecarConfig.duration(text)).isEqualTo(Duration.ofMillis(millis));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"fast", "-1s", "1.5s", "5h", "0s"})
+    @ValueSource(strings = {"fast", "-1s", "1.5s", "5d", "0s", "99999999999999999999s"})
     void badPollIntervalsAreRefusedByName(String text) {
         assertThatThrownBy(() -> SidecarConfig.fromEnv(Map.of("POLL_INTERVAL", text)))
                 .isInstanceOf(IllegalArgumentException.class)
