@@ -10,7 +10,7 @@ DOCKER ?= docker
 # Runs a test-scope generator (a main class under src/test) with the test class path.
 EXEC_TEST_MAIN = $(MVN) -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test -Dexec.mainClass=
 
-.PHONY: build test run harperdb clean crds bench deploy docs generate image
+.PHONY: build test demo run harperdb clean crds bench deploy docs generate image
 
 build:
 	$(MVN) package -DskipTests
@@ -18,6 +18,14 @@ build:
 # Installs the real HarperDB the tests run (once), then runs every test.
 test: harperdb
 	$(MVN) verify -Dharperdb.install.dir=$(abspath $(HARPERDB_DIR))
+
+# The operator on an embedded default: an in-process Kubernetes API (the Fabric8 mock server), local
+# HarperDB instances standing in for the pods, and examples/managed-cluster.yaml applied. Ctrl-C stops it;
+# DEMO_ARGS="--for 5m" bounds it, "--until-ready" stops at Ready (exit 2 if --for ends first).
+DEMO_ARGS ?=
+demo: harperdb
+	$(MVN) -q package -DskipTests
+	$(EXEC_TEST_MAIN)io.harperdb.operator.demo.Demo -Dharperdb.install.dir=$(abspath $(HARPERDB_DIR)) -Dexec.args="$(DEMO_ARGS)"
 
 # Builds, then runs the operator against the current kube context (leader election is off outside a
 # cluster; WATCH_NAMESPACES and the other settings of OperatorSettings apply).

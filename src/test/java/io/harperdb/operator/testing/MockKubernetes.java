@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,8 +39,18 @@ public final class MockKubernetes implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public MockKubernetes() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+        List<CustomResourceDefinition> crds = readCrds();
+        ApiDiscovery discovery = new ApiDiscovery(crds);
+        // The CRUD dispatcher, plus the discovery documents kubectl asks for first.
+        KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
+            @Override
+            public MockResponse handleGet(String path) {
+                return discovery.answer(path)
+                        .map(json -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(json))
+                        .orElseGet(() -> super.handleGet(path));
+            }
+        };
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init();
         Interceptor recorder = new Interceptor() {
             @Override
@@ -47,25 +60,31 @@ public final class MockKubernetes implements AutoCloseable {
             }
         };
         client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("recorder", recorder)));
-        createCrds();
+        crds.forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+        requests.clear();
     }
 
-    private void createCrds() {
+    private static List<CustomResourceDefinition> readCrds() {
+        List<CustomResourceDefinition> crds = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("crds"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-                    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                    crds.add(Serialization.unmarshal(in, CustomResourceDefinition.class));
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the CRDs in crds/", e);
         }
-        requests.clear();
+        return crds;
     }
 
     public KubernetesClient client() {
         return client;
+    }
+
+    /** The API server's URL, for a kubeconfig. */
+    public String url() {
+        return client.getMasterUrl().toString();
     }
 
     /**

@@ -79,7 +79,7 @@ public final class PodKubelet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.operatorImage = OperatorImage.build(Path.of("Dockerfile"), Path.of("."), this.dir.resolve("operator-image"));
+        this.operatorImage = OperatorImage.build(Path.of("").toAbsolutePath(), this.dir.resolve("operator-image"));
         loop.scheduleWithFixedDelay(this::tick, 0, 500, TimeUnit.MILLISECONDS);
     }
 
