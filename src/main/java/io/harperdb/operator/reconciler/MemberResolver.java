@@ -107,7 +107,8 @@ public final class MemberResolver {
     static ClusterMember member(HarperCluster cluster, HarperNode node, Function<String, Optional<Secret>> secrets) {
         HarperNodeSpec spec = node.getSpec();
         String name = nodeName(spec);
-        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl() : "http://" + name + ":" + OPERATIONS_PORT;
+        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl()
+                : name == null ? null : "http://" + name + ":" + OPERATIONS_PORT;
         boolean verifyTls = spec.getVerifyTls() != null ? spec.getVerifyTls() : clusterVerifiesTls(cluster);
         List<Subscription> subscriptions = subscriptions(spec.getSubscriptions());
         if (subscriptions.isEmpty()) {
