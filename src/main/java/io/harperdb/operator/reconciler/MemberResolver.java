@@ -7,8 +7,8 @@ import io.harperdb.operator.api.HarperNodeSpec;
 import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
+import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.model.Subscription;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -129,13 +129,17 @@ public final class MemberResolver {
                 node.getMetadata().getName());
     }
 
-    /** HarperDB names a node by its replication hostname; with only a url, by that url's host. */
+    /**
+     * HarperDB names a node by its replication hostname; with only a url, by that url's host (seen on
+     * 4.7.29), as the planner does ({@link AddNodeRequest#nodeName()}). A url without a host keeps the url
+     * as its name, so that the planner reports it rather than losing it.
+     */
     public static String nodeName(HarperNodeSpec spec) {
         if (spec.getHostname() != null && !spec.getHostname().isBlank()) {
             return spec.getHostname();
         }
-        if (spec.getUrl() != null) {
-            String host = URI.create(spec.getUrl()).getHost();
+        if (spec.getUrl() != null && !spec.getUrl().isBlank()) {
+            String host = AddNodeRequest.hostOf(spec.getUrl());
             return host != null ? host : spec.getUrl();
         }
         return null;

@@ -225,7 +225,10 @@ public final class ReplicationPlanner {
             if (m.connection() == null) return "has no connection";
             String identity = m.connection().identity();
             if (identity == null || identity.isBlank()) return "has neither hostname nor url";
-            if (!m.name().equals(identity)) return "is named " + m.name() + " but its connection names " + identity;
+            // HarperDB lists a node added by url under the url's host: that is the name to compare
+            String nodeName = m.connection().nodeName();
+            if (nodeName == null) return "has a url without a host: " + identity;
+            if (!m.name().equals(nodeName)) return "is named " + m.name() + " but HarperDB names its connection " + nodeName;
             Set<TableKey> seen = new HashSet<>();
             for (Subscription s : m.subscriptions()) {
                 if (s == null) return "has an empty subscription entry";
@@ -241,12 +244,13 @@ public final class ReplicationPlanner {
         /**
          * A member whose cluster_status names it otherwise is known to its peers by that name: adding it
          * under the declared one would repeat on every poll. Its reported name counts as declared (never
-         * a stray). Checked for hostname members only: what a url-only member reports is not verified.
+         * a stray). Url-only members too: 4.7.29 stores a node under the name it answers add_node with
+         * (its own replication hostname), which is the url's host only when the two agree.
          */
         private String reportsAnotherName(DesiredMember m) {
             ObservedMember seen = input.observed().get(m.name());
             String reported = seen == null || seen.status() == null ? null : seen.status().nodeName();
-            if (reported == null || m.connection().hostname() == null || reported.equals(m.name())) return null;
+            if (reported == null || reported.equals(m.name())) return null;
             declared.add(reported);
             return "reports node_name " + reported;
         }
@@ -617,11 +621,11 @@ public final class ReplicationPlanner {
             if (!isTarget(op.target())) return "target is not a reachable desired member";
             try {
                 if (op instanceof AddNode a) {
-                    return namedProblem(op.target(), a.request().validated().identity());
+                    return namedProblem(op.target(), a.request().validated().nodeName());
                 } else if (op instanceof ConfigureCluster c) {
                     if (c.connections().isEmpty()) return "no connections";
                     for (AddNodeRequest r : c.connections()) {
-                        String problem = namedProblem(op.target(), r.validated().identity());
+                        String problem = namedProblem(op.target(), r.validated().nodeName());
                         if (problem != null) return problem;
                     }
                     return null;
