@@ -180,7 +180,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         List<PlannedOperation> operations = plan.operations();
         if (plan.isEmpty()) {
             // Only when the planner has nothing to do: its operations change the links anyway.
-            ClusterHealth health = new ClusterHealth(members.staying().stream().map(ClusterMember::name).toList(), observations);
+            ClusterHealth health = new ClusterHealth(members.staying(), observations, plan.invalid().keySet());
             operations = healers.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkHealer())
                     .heal(members.staying(), health);
         }

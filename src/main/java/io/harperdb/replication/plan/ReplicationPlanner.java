@@ -64,6 +64,35 @@ public final class ReplicationPlanner {
         return observed.size() == expected.size() || new HashSet<>(observed).size() == expected.size();
     }
 
+    /**
+     * Whether the planner links two members, given their own subscriptions (empty = full): two full
+     * members always; a full and a partial one when the partial one subscribes to or publishes any
+     * table; two partial ones when one publishes a table the other subscribes to. A link that carries
+     * nothing is not made (rule 4), so it is not expected either.
+     */
+    public static boolean linkCarriesData(List<Subscription> a, List<Subscription> b) {
+        boolean aFull = a == null || a.isEmpty();
+        boolean bFull = b == null || b.isEmpty();
+        if (aFull && bFull) return true;
+        if (aFull || bFull) {
+            for (Subscription s : aFull ? b : a) {
+                if (s != null && (Boolean.TRUE.equals(s.subscribe()) || Boolean.TRUE.equals(s.publish()))) return true;
+            }
+            return false;
+        }
+        for (Subscription x : a) {
+            for (Subscription y : b) {
+                if (x == null || y == null || !Objects.equals(x.database(), y.database()) || !Objects.equals(x.table(), y.table())) continue;
+                if ((yes(x.subscribe()) && yes(y.publish())) || (yes(x.publish()) && yes(y.subscribe()))) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean yes(Boolean b) {
+        return Boolean.TRUE.equals(b);
+    }
+
     /** A record that replicates everything: {@code replicates: true} (older servers: no flag and no subscriptions). */
     static boolean isFullRecord(PeerConnection peer) {
         Boolean replicates = peer.replicates();
