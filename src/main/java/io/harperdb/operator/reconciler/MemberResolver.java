@@ -145,6 +145,17 @@ public final class MemberResolver {
         return null;
     }
 
+    /** What makes a HarperNode's spec unusable (what the CRD's rules refuse), or null. */
+    public static String specProblem(HarperNodeSpec spec) {
+        if (spec == null) {
+            return "has no spec";
+        }
+        if (spec.getClusterRef() == null || spec.getClusterRef().isBlank()) {
+            return "needs clusterRef";
+        }
+        return nodeName(spec) == null ? "needs hostname or url" : null;
+    }
+
     static boolean clusterVerifiesTls(HarperCluster cluster) {
         return cluster.getSpec().getTls() == null || !Boolean.FALSE.equals(cluster.getSpec().getTls().getVerify());
     }
