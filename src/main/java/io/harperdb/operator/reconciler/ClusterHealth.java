@@ -1,28 +1,48 @@
 package io.harperdb.operator.reconciler;
 
 import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.model.Subscription;
+import io.harperdb.replication.plan.ReplicationPlanner;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Judges members and links from what every member answered. A link between two members counts as
  * connected when either side reports all its database sockets connected: HarperDB shows a partial
- * member's links without sockets on the peers' side and connected on its own side.
+ * member's links without sockets on the peers' side and connected on its own side. Only links the
+ * planner makes are expected (a link that would carry nothing is not), and members the planner judged
+ * invalid are never ready: nothing is sent to or about them.
  */
 public final class ClusterHealth {
     private final List<String> members;
+    private final Map<String, List<Subscription>> subscriptions = new HashMap<>();
+    private final Set<String> invalid;
     private final Map<String, MemberObservation> observations;
 
-    public ClusterHealth(List<String> members, Map<String, MemberObservation> observations) {
-        this.members = members;
+    /**
+     * @param members      the declared (staying) members
+     * @param observations what each answered, by name
+     * @param invalid      names of the members the planner left out ({@code Plan.invalid()})
+     */
+    public ClusterHealth(List<ClusterMember> members, Map<String, MemberObservation> observations, Set<String> invalid) {
+        this.members = members.stream().map(ClusterMember::name).toList();
+        members.forEach(m -> subscriptions.put(m.name(), m.subscriptions()));
+        this.invalid = invalid;
         this.observations = observations;
     }
 
     public boolean reachable(String member) {
-        MemberObservation o = observations.get(member);
+        MemberObservation o = member == null ? null : observations.get(member);
         return o != null && o.reachable();
+    }
+
+    /** Declared with a name, and not refused by the planner. */
+    public boolean valid(String member) {
+        return member != null && !invalid.contains(member);
     }
 
     public boolean linked(String a, String b) {
@@ -31,23 +51,29 @@ public final class ClusterHealth {
     }
 
     private Optional<PeerConnection> side(String from, String to) {
-        MemberObservation o = observations.get(from);
+        MemberObservation o = from == null ? null : observations.get(from);
         return o == null || o.status() == null ? Optional.empty() : o.status().peer(to);
     }
 
-    /** Reachable, and linked to every other reachable member. */
-    public boolean ready(String member) {
-        if (!reachable(member)) {
-            return false;
-        }
-        return members.stream().filter(m -> !m.equals(member) && reachable(m)).allMatch(m -> linked(member, m));
+    /** Whether a and b should be linked: both valid, and their subscriptions make the link carry something. */
+    public boolean shouldLink(String a, String b) {
+        return valid(a) && valid(b) && !a.equals(b)
+                && ReplicationPlanner.linkCarriesData(subscriptions.get(a), subscriptions.get(b));
     }
 
-    /** One line per problem: unreachable members and links down between reachable ones. */
+    /** Valid, reachable, and linked to every other reachable member it should replicate with. */
+    public boolean ready(String member) {
+        if (!valid(member) || !reachable(member)) {
+            return false;
+        }
+        return members.stream().filter(m -> shouldLink(member, m) && reachable(m)).allMatch(m -> linked(member, m));
+    }
+
+    /** One line per problem: unreachable members and expected links down between reachable ones. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (String m : members) {
-            if (!reachable(m)) {
+            if (valid(m) && !reachable(m)) {
                 MemberObservation o = observations.get(m);
                 problems.add("member " + m + " is unreachable" + (o == null || o.failureMessage() == null ? "" : ": " + o.failureMessage()));
             }
@@ -56,7 +82,7 @@ public final class ClusterHealth {
             for (int j = i + 1; j < members.size(); j++) {
                 String a = members.get(i);
                 String b = members.get(j);
-                if (reachable(a) && reachable(b) && !linked(a, b)) {
+                if (shouldLink(a, b) && reachable(a) && reachable(b) && !linked(a, b)) {
                     problems.add("link " + a + " <-> " + b + " is not connected");
                 }
             }

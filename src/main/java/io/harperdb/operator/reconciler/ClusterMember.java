@@ -10,7 +10,7 @@ import java.util.List;
  * pod): its replication identity, where its Operations API answers, and its credentials, or why
  * they could not be had.
  *
- * @param name               its HarperDB node name: the replication hostname, or the url when it has none
+ * @param name               its HarperDB node name: the replication hostname, or the url's host when it has none
  * @param subscriptions      its own subscriptions; empty = full replication
  * @param credentials        null when {@code credentialsProblem} says why
  * @param credentialsProblem null when the credentials were read

@@ -12,7 +12,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Reads cluster_status, the hdb_nodes records and cluster_get_routes of every member in parallel, so that one slow or
  * unreachable member costs one timeout, not one per member. Members without credentials are not
- * called.
+ * called; members without a name (neither hostname nor url) are left out: nothing can be sent to or
+ * about them, and a null key would break every map built from the result.
  */
 public class ClusterObserver {
     private final HarperClientFactory clients;
@@ -26,6 +27,9 @@ public class ClusterObserver {
     public Map<String, MemberObservation> observe(List<ClusterMember> members) {
         Map<String, CompletableFuture<MemberObservation>> pending = new LinkedHashMap<>();
         for (ClusterMember member : members) {
+            if (member.name() == null) {
+                continue;
+            }
             pending.put(member.name(), CompletableFuture.supplyAsync(() -> observe(member), executor));
         }
         Map<String, MemberObservation> result = new LinkedHashMap<>();

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Builds the status of a HarperCluster and of its HarperNodes from one reconciliation round: what
@@ -24,6 +26,9 @@ import java.util.TreeSet;
  * yields an equal status and nothing is written. Volatile figures (latency, timestamps) are not kept.
  */
 public final class ClusterStatusBuilder {
+    /** The Ready reason of a HarperNode whose spec cannot work. */
+    static final String INVALID_SPEC = "InvalidSpec";
+
     private ClusterStatusBuilder() {
     }
 
@@ -35,33 +40,26 @@ public final class ClusterStatusBuilder {
 
     public static HarperClusterStatus cluster(HarperClusterStatus previous, Round round) {
         List<String> names = round.members().stream().map(ClusterMember::name).toList();
-        ClusterHealth health = new ClusterHealth(names, round.observations());
+        ClusterHealth health = health(round);
         List<String> credentialProblems = credentialProblems(round);
+        Map<String, String> invalid = invalidMembers(round);
         List<String> failures = round.results().stream().filter(r -> !r.succeeded())
                 .map(OperationResult::message).toList();
         List<String> healthProblems = health.problems();
         boolean sent = round.results().stream().anyMatch(r -> !r.skipped());
         long ready = health.readyCount();
 
-        Phase phase;
-        if (names.isEmpty()) {
-            phase = Phase.PENDING;
-        } else if (!credentialProblems.isEmpty()) {
-            phase = Phase.FAILED;
-        } else if (sent || !round.plan().isEmpty()) {
-            phase = failures.isEmpty() ? Phase.RECONCILING : Phase.DEGRADED;
-        } else if (ready == names.size() && round.plan().waitingFor().isEmpty()) {
-            phase = Phase.READY;
-        } else {
-            phase = Phase.DEGRADED;
-        }
+        Phase phase = phase(names.size(), ready, !credentialProblems.isEmpty() || !invalid.isEmpty(), sent, round.plan().isEmpty(),
+                !failures.isEmpty(), !round.plan().waitingFor().isEmpty());
 
         List<Condition> conditions = new ArrayList<>();
         long gen = round.generation();
         conditions.add(phase == Phase.READY
                 ? Conditions.of(Conditions.READY, true, "AllMembersReady", ready + " of " + names.size() + " members connected to all others", gen)
-                : Conditions.of(Conditions.READY, false, names.isEmpty() ? "NoMembers" : "MembersNotReady",
-                names.isEmpty() ? "no HarperNode names this cluster" : ready + " of " + names.size() + " members ready", gen));
+                : names.isEmpty() ? Conditions.of(Conditions.READY, false, "NoMembers", "no HarperNode names this cluster", gen)
+                : !invalid.isEmpty() ? Conditions.of(Conditions.READY, false, "InvalidMembers", ready + " of " + names.size()
+                + " members ready; left out as invalid: " + describe(invalid), gen)
+                : Conditions.of(Conditions.READY, false, "MembersNotReady", ready + " of " + names.size() + " members ready", gen));
         conditions.add(reconciled(round, credentialProblems, failures, gen));
         conditions.add(healthProblems.isEmpty()
                 ? Conditions.of(Conditions.DEGRADED, false, "AllMembersConnected", "every member reachable and connected", gen)
@@ -79,11 +77,61 @@ public final class ClusterStatusBuilder {
         status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, round.now()));
         status.setReadyMembers(ready + "/" + names.size());
         status.setMembers(round.members().stream()
+                .filter(m -> m.name() != null)   // nothing to mirror of a member without hostname or url
                 .map(m -> memberStatus(m, round.observations().get(m.name()), round.writtenRoutes().get(m.name())))
                 .toList());
         List<String> pending = new ArrayList<>(new TreeSet<>(round.plan().routesPendingRestart()));
         status.setRoutesPendingRestart(pending.isEmpty() ? null : pending);
         return status;
+    }
+
+    /**
+     * The phase rule. Ready only when every declared member is valid, reachable and linked to every peer
+     * it replicates with ({@code ready == members}), nothing was to be sent and nobody is waited for; a
+     * declaration that cannot work (credentials, invalid spec) is Failed, since retrying will not fix it.
+     */
+    static Phase phase(int members, long ready, boolean misdeclared, boolean sent, boolean planEmpty, boolean failed,
+                       boolean waiting) {
+        if (members == 0) {
+            return Phase.PENDING;
+        }
+        if (misdeclared) {
+            return Phase.FAILED;
+        }
+        if (sent || !planEmpty) {
+            return failed ? Phase.DEGRADED : Phase.RECONCILING;
+        }
+        return ready == members && !waiting ? Phase.READY : Phase.DEGRADED;
+    }
+
+    /** Health as the planner sees the members: those it left out are never ready. */
+    static ClusterHealth health(Round round) {
+        return new ClusterHealth(round.members(), round.observations(), round.plan().invalid().keySet());
+    }
+
+    /** Each invalid declared member, by its resource name, with what is wrong. */
+    private static Map<String, String> invalidMembers(Round round) {
+        Map<String, String> invalid = new TreeMap<>();
+        for (ClusterMember m : round.members()) {
+            String problem = invalidReason(m, round.plan());
+            if (problem != null) {
+                invalid.put(m.resourceName(), problem);
+            }
+        }
+        return invalid;
+    }
+
+    /** Why the planner left this member out, or null; a member without a name needs a hostname or url. */
+    static String invalidReason(ClusterMember member, Plan plan) {
+        if (member.name() == null || member.name().isBlank()) {
+            return "needs hostname or url";
+        }
+        String problem = plan.invalid().get(member.name());
+        return problem == null ? null : member.name() + " " + problem;
+    }
+
+    private static String describe(Map<String, String> invalid) {
+        return invalid.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
     }
 
     /**
@@ -119,8 +167,11 @@ public final class ClusterStatusBuilder {
     }
 
     public static HarperNodeStatus node(HarperNodeStatus previous, ClusterMember member, Round round, long generation) {
-        List<String> names = round.members().stream().map(ClusterMember::name).toList();
-        ClusterHealth health = new ClusterHealth(names, round.observations());
+        String invalid = invalidReason(member, round.plan());
+        if (invalid != null) {
+            return invalidNode(previous, member.resourceName(), invalid, generation, round.now());
+        }
+        ClusterHealth health = health(round);
         MemberObservation observation = round.observations().get(member.name());
         Phase phase;
         Condition ready;
@@ -146,6 +197,21 @@ public final class ClusterStatusBuilder {
         status.setPhase(phase);
         status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready), round.now()));
         status.setConnections(observation == null || observation.status() == null ? null : connections(observation));
+        return status;
+    }
+
+    /**
+     * The status of a HarperNode whose spec cannot work: phase Failed, Ready False with reason InvalidSpec.
+     * Written by both reconcilers (the node's own one sees it even without its cluster), so built in one place.
+     */
+    public static HarperNodeStatus invalidNode(HarperNodeStatus previous, String resourceName, String problem, long generation,
+                                               Instant now) {
+        HarperNodeStatus status = new HarperNodeStatus();
+        status.setObservedGeneration(generation);
+        status.setPhase(Phase.FAILED);
+        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(),
+                List.of(Conditions.of(Conditions.READY, false, INVALID_SPEC,
+                        "HarperNode " + resourceName + " " + problem + ": nothing is sent to or about it", generation)), now));
         return status;
     }
 

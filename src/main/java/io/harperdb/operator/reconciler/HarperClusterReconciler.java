@@ -169,7 +169,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         List<PlannedOperation> operations = plan.operations();
         if (plan.isEmpty()) {
             // Only when the planner has nothing to do: its operations change the links anyway.
-            ClusterHealth health = new ClusterHealth(members.staying().stream().map(ClusterMember::name).toList(), observations);
+            ClusterHealth health = new ClusterHealth(members.staying(), observations, plan.invalid().keySet());
             operations = healers.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkHealer())
                     .heal(members.staying(), health);
         }
@@ -242,9 +242,13 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .map(m -> new DesiredMember(m.name(), m.connection(), m.subscriptions()))
                 .toList();
         Map<String, ObservedMember> observed = new HashMap<>();
-        observations.forEach((name, o) -> observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(),
-                toClientRoutes(writtenRoutes.get(name)))));
-        Set<String> leaving = members.leaving().stream().map(ClusterMember::name).collect(Collectors.toSet());
+        observations.forEach((name, o) -> {
+            if (name != null) {
+                observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(), toClientRoutes(writtenRoutes.get(name))));
+            }
+        });
+        // a leaving member without a name was never added: there is nothing to remove
+        Set<String> leaving = members.leaving().stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
         boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes());
         return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune);
     }

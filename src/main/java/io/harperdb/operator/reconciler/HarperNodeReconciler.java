@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a HarperNode on its own account: reports a clusterRef that names nothing, and holds the
+ * Reconciles a HarperNode on its own account: reports a spec that cannot work (phase Failed, reason
+ * InvalidSpec) and a clusterRef that names nothing, and holds the
  * node's deletion (finalizer) until it has left the real cluster. The cluster's reconciler sends the
  * remove_node (it sees the node leaving) and writes the status of nodes whose cluster exists; this
  * one only reads HarperDB, to see when the node's record is gone.
@@ -49,8 +50,14 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
 
     @Override
     public UpdateControl<HarperNode> reconcile(HarperNode node, Context<HarperNode> context) {
-        if (cluster(context.getClient(), node).isEmpty()) {
-            long generation = Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L);
+        long generation = Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L);
+        String problem = MemberResolver.specProblem(node.getSpec());
+        if (problem != null) {
+            // The CRD refuses such a spec; an older CRD or a server without CEL does not. The cluster's
+            // reconciler writes the same status when it sees the node, so the two never flap.
+            writeStatus(context.getClient(), node, ClusterStatusBuilder.invalidNode(node.getStatus(), node.getMetadata().getName(),
+                    problem, generation, clock.instant()));
+        } else if (cluster(context.getClient(), node).isEmpty()) {
             HarperNodeStatus status = new HarperNodeStatus();
             status.setObservedGeneration(generation);
             status.setPhase(Phase.PENDING);
@@ -59,16 +66,21 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
                             "HarperCluster " + node.getSpec().getClusterRef() + " does not exist in namespace "
                                     + node.getMetadata().getNamespace() + ": nothing is sent", generation)),
                     clock.instant()));
-            if (!StatusComparison.same(node.getStatus(), status)) {
-                context.getClient().resources(HarperNode.class).inNamespace(node.getMetadata().getNamespace())
-                        .withName(node.getMetadata().getName())
-                        .editStatus(current -> {
-                            current.setStatus(status);
-                            return current;
-                        });
-            }
+            writeStatus(context.getClient(), node, status);
         }
         return UpdateControl.noUpdate();
+    }
+
+    private static void writeStatus(KubernetesClient client, HarperNode node, HarperNodeStatus status) {
+        if (StatusComparison.same(node.getStatus(), status)) {
+            return;
+        }
+        client.resources(HarperNode.class).inNamespace(node.getMetadata().getNamespace())
+                .withName(node.getMetadata().getName())
+                .editStatus(current -> {
+                    current.setStatus(status);
+                    return current;
+                });
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Set;
  * records again, so one is sent for a link down {@link #ROUNDS_BEFORE_HEALING} rounds in a row (long
  * enough for gossip to spread a newcomer: one add_node per newcomer stays the rule), and again every
  * {@link #ROUNDS_BETWEEN_ATTEMPTS} rounds while it stays down. Only between full members: a partial
- * link may carry nothing one way and is judged by the planner. One instance per cluster.
+ * link may carry nothing one way and is judged by the planner; and never for a member the planner
+ * judged invalid (its health says so). One instance per cluster.
  */
 public final class LinkHealer {
     static final int ROUNDS_BEFORE_HEALING = 5;
@@ -31,7 +32,9 @@ public final class LinkHealer {
             for (int j = i + 1; j < members.size(); j++) {
                 ClusterMember a = members.get(i);
                 ClusterMember b = members.get(j);
-                if (!a.subscriptions().isEmpty() || !b.subscriptions().isEmpty() || !a.hasCredentials() || !b.hasCredentials()
+                // never about a member the planner refused: nothing bypasses its checks
+                if (!health.valid(a.name()) || !health.valid(b.name())
+                        || !a.subscriptions().isEmpty() || !b.subscriptions().isEmpty() || !a.hasCredentials() || !b.hasCredentials()
                         || !health.reachable(a.name()) || !health.reachable(b.name())
                         || health.linked(a.name(), b.name())) {
                     continue;

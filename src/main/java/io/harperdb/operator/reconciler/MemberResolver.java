@@ -7,8 +7,8 @@ import io.harperdb.operator.api.HarperNodeSpec;
 import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
+import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.model.Subscription;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -107,7 +107,8 @@ public final class MemberResolver {
     static ClusterMember member(HarperCluster cluster, HarperNode node, Function<String, Optional<Secret>> secrets) {
         HarperNodeSpec spec = node.getSpec();
         String name = nodeName(spec);
-        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl() : "http://" + name + ":" + OPERATIONS_PORT;
+        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl()
+                : name == null ? null : "http://" + name + ":" + OPERATIONS_PORT;
         boolean verifyTls = spec.getVerifyTls() != null ? spec.getVerifyTls() : clusterVerifiesTls(cluster);
         List<Subscription> subscriptions = subscriptions(spec.getSubscriptions());
         if (subscriptions.isEmpty()) {
@@ -128,16 +129,31 @@ public final class MemberResolver {
                 node.getMetadata().getName());
     }
 
-    /** HarperDB names a node by its replication hostname; with only a url, by that url's host. */
+    /**
+     * HarperDB names a node by its replication hostname; with only a url, by that url's host (seen on
+     * 4.7.29), as the planner does ({@link AddNodeRequest#nodeName()}). A url without a host keeps the url
+     * as its name, so that the planner reports it rather than losing it.
+     */
     public static String nodeName(HarperNodeSpec spec) {
         if (spec.getHostname() != null && !spec.getHostname().isBlank()) {
             return spec.getHostname();
         }
-        if (spec.getUrl() != null) {
-            String host = URI.create(spec.getUrl()).getHost();
+        if (spec.getUrl() != null && !spec.getUrl().isBlank()) {
+            String host = AddNodeRequest.hostOf(spec.getUrl());
             return host != null ? host : spec.getUrl();
         }
         return null;
+    }
+
+    /** What makes a HarperNode's spec unusable (what the CRD's rules refuse), or null. */
+    public static String specProblem(HarperNodeSpec spec) {
+        if (spec == null) {
+            return "has no spec";
+        }
+        if (spec.getClusterRef() == null || spec.getClusterRef().isBlank()) {
+            return "needs clusterRef";
+        }
+        return nodeName(spec) == null ? "needs hostname or url" : null;
     }
 
     static boolean clusterVerifiesTls(HarperCluster cluster) {

@@ -91,7 +91,7 @@ public class PlanExecutor {
     private static final PlannedOperation.Visitor<String> SUBJECT = new PlannedOperation.Visitor<>() {
         @Override
         public String addNode(AddNode add) {
-            return add.request().identity();
+            return add.request().nodeName();
         }
 
         @Override

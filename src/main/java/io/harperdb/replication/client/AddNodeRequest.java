@@ -3,9 +3,11 @@ package io.harperdb.replication.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.harperdb.replication.model.Subscription;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The body of {@code add_node} (also each entry of {@code configure_cluster}): the node to connect
@@ -47,9 +49,32 @@ public record AddNodeRequest(
                 subs == null ? null : Collections.unmodifiableList(new ArrayList<>(subs)));
     }
 
-    /** The node's identity as HarperDB names it: the hostname, or else the url. */
+    /** What the request names the node by: the hostname, or else the url. */
     public String identity() {
         return hostname != null && !hostname.isBlank() ? hostname : url;
+    }
+
+    /**
+     * The name HarperDB gives the node: the hostname, or else the url's host. Seen on 4.7.29: a node added
+     * by url only is listed under its host in cluster_status and system.hdb_nodes (add_node takes
+     * {@code new URL(url).hostname}, and the record is stored under the name the node answers with, its
+     * own replication hostname). Null when there is neither, or the url has no host.
+     */
+    public String nodeName() {
+        return hostname != null && !hostname.isBlank() ? hostname : hostOf(url);
+    }
+
+    /** The host of a replication url as HarperDB reads it (WHATWG URL: lower case); null when it has none. */
+    public static String hostOf(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            String host = URI.create(url).getHost();
+            return host == null || host.isBlank() ? null : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Refuses what HarperDB would accept and break on (a node without identity stores "undefined"). */

@@ -4,22 +4,34 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * A replication route, in one of the two forms HarperDB accepts: a plain string (a hostname or
- * URL) or an object {@code {hostname, port}}. The form is kept as given, since HarperDB stores and
- * answers routes in the form they were set.
+ * A replication route: a plain string (a hostname or URL) or a host with an optional port. HarperDB
+ * 4.7.29 reads a route as {@code {url}}, a string, or {@code {hostname|host, port}} (in that order), and
+ * answers routes in the form they were set, so the form read is kept ({@link #form()}) and written back
+ * as it was. Two routes are equal when they name the same place, whatever their form.
  */
-public record Route(String value, String hostname, Integer port) {
+public record Route(String value, String hostname, Integer port, Form form) {
+
+    /** How a route is written: {@code "x"}, {@code {url: x}}, {@code {hostname, port}} or {@code {host, port}}. */
+    public enum Form { STRING, URL, HOSTNAME, HOST }
 
     public Route {
         if (value != null) {
             if (value.isBlank()) throw new InvalidRequestException("a route must not be empty");
             if (hostname != null || port != null) throw new InvalidRequestException("a route is a string or {hostname, port}, not both");
+            form = form == Form.URL ? Form.URL : Form.STRING;
         } else {
             if (hostname == null || hostname.isBlank()) throw new InvalidRequestException("a route needs a hostname");
             if (port != null && (port < 1 || port > 65535)) throw new InvalidRequestException("route " + hostname + " has port " + port + " outside 1..65535");
+            form = form == Form.HOST ? Form.HOST : Form.HOSTNAME;
         }
+    }
+
+    /** A string route, or a {@code {hostname, port}} one when {@code value} is null. */
+    public Route(String value, String hostname, Integer port) {
+        this(value, hostname, port, null);
     }
 
     public static Route of(String value) {
@@ -32,17 +44,39 @@ public record Route(String value, String hostname, Integer port) {
 
     @JsonValue
     Object json() {
-        if (value != null) return value;
-        return port == null ? Map.of("hostname", hostname) : Map.of("hostname", hostname, "port", port);
+        return switch (form) {
+            case STRING -> value;
+            case URL -> Map.of("url", value);
+            case HOSTNAME, HOST -> {
+                String key = form == Form.HOST ? "host" : "hostname";
+                yield port == null ? Map.of(key, hostname) : Map.of(key, hostname, "port", port);
+            }
+        };
     }
 
     @JsonCreator
     static Route fromJson(JsonNode node) {
         if (node == null || node.isNull()) throw new InvalidRequestException("a route must not be null");
         if (node.isTextual()) return of(node.asText());
-        JsonNode host = node.get("hostname");
+        JsonNode url = node.get("url");
+        if (url != null && !url.isNull()) return new Route(url.asText(), null, null, Form.URL);
         JsonNode port = node.get("port");
-        return new Route(null, host == null ? null : host.asText(), port == null || port.isNull() ? null : port.asInt());
+        Integer portNumber = port == null || port.isNull() ? null : port.asInt();
+        JsonNode hostname = node.get("hostname");
+        if (hostname != null && !hostname.isNull()) return new Route(null, hostname.asText(), portNumber, Form.HOSTNAME);
+        JsonNode host = node.get("host");
+        return new Route(null, host == null || host.isNull() ? null : host.asText(), portNumber, Form.HOST);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Route r && Objects.equals(value, r.value) && Objects.equals(hostname, r.hostname)
+                && Objects.equals(port, r.port);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(value, hostname, port);
     }
 
     @Override

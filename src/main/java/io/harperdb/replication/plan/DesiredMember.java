@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * A member the cluster should have.
  *
- * @param name          its HarperDB node name: the replication hostname, or the url when it has no hostname
- *                      (must equal {@code connection.identity()})
+ * @param name          its HarperDB node name: the replication hostname, or the url's host when it has no
+ *                      hostname (must equal {@code connection.nodeName()})
  * @param connection    the add_node template that reaches it (hostname or url, verify_tls, its admin
  *                      credentials, retain_authorization); its subscriptions are ignored
  * @param subscriptions empty = full replication; else the member's OWN view: {@code subscribe} = it
@@ -24,11 +24,11 @@ public record DesiredMember(String name, AddNodeRequest connection, List<Subscri
     }
 
     public static DesiredMember full(AddNodeRequest connection) {
-        return new DesiredMember(connection.identity(), connection, List.of());
+        return new DesiredMember(connection.nodeName(), connection, List.of());
     }
 
     public static DesiredMember partial(AddNodeRequest connection, List<Subscription> subscriptions) {
-        return new DesiredMember(connection.identity(), connection, subscriptions);
+        return new DesiredMember(connection.nodeName(), connection, subscriptions);
     }
 
     public boolean isFullReplication() {

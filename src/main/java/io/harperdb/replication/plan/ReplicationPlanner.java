@@ -64,6 +64,35 @@ public final class ReplicationPlanner {
         return observed.size() == expected.size() || new HashSet<>(observed).size() == expected.size();
     }
 
+    /**
+     * Whether the planner links two members, given their own subscriptions (empty = full): two full
+     * members always; a full and a partial one when the partial one subscribes to or publishes any
+     * table; two partial ones when one publishes a table the other subscribes to. A link that carries
+     * nothing is not made (rule 4), so it is not expected either.
+     */
+    public static boolean linkCarriesData(List<Subscription> a, List<Subscription> b) {
+        boolean aFull = a == null || a.isEmpty();
+        boolean bFull = b == null || b.isEmpty();
+        if (aFull && bFull) return true;
+        if (aFull || bFull) {
+            for (Subscription s : aFull ? b : a) {
+                if (s != null && (Boolean.TRUE.equals(s.subscribe()) || Boolean.TRUE.equals(s.publish()))) return true;
+            }
+            return false;
+        }
+        for (Subscription x : a) {
+            for (Subscription y : b) {
+                if (x == null || y == null || !Objects.equals(x.database(), y.database()) || !Objects.equals(x.table(), y.table())) continue;
+                if ((yes(x.subscribe()) && yes(y.publish())) || (yes(x.publish()) && yes(y.subscribe()))) return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean yes(Boolean b) {
+        return Boolean.TRUE.equals(b);
+    }
+
     /** A record that replicates everything: {@code replicates: true} (older servers: no flag and no subscriptions). */
     static boolean isFullRecord(PeerConnection peer) {
         Boolean replicates = peer.replicates();
@@ -225,7 +254,10 @@ public final class ReplicationPlanner {
             if (m.connection() == null) return "has no connection";
             String identity = m.connection().identity();
             if (identity == null || identity.isBlank()) return "has neither hostname nor url";
-            if (!m.name().equals(identity)) return "is named " + m.name() + " but its connection names " + identity;
+            // HarperDB lists a node added by url under the url's host: that is the name to compare
+            String nodeName = m.connection().nodeName();
+            if (nodeName == null) return "has a url without a host: " + identity;
+            if (!m.name().equals(nodeName)) return "is named " + m.name() + " but HarperDB names its connection " + nodeName;
             Set<TableKey> seen = new HashSet<>();
             for (Subscription s : m.subscriptions()) {
                 if (s == null) return "has an empty subscription entry";
@@ -241,12 +273,13 @@ public final class ReplicationPlanner {
         /**
          * A member whose cluster_status names it otherwise is known to its peers by that name: adding it
          * under the declared one would repeat on every poll. Its reported name counts as declared (never
-         * a stray). Checked for hostname members only: what a url-only member reports is not verified.
+         * a stray). Url-only members too: 4.7.29 stores a node under the name it answers add_node with
+         * (its own replication hostname), which is the url's host only when the two agree.
          */
         private String reportsAnotherName(DesiredMember m) {
             ObservedMember seen = input.observed().get(m.name());
             String reported = seen == null || seen.status() == null ? null : seen.status().nodeName();
-            if (reported == null || m.connection().hostname() == null || reported.equals(m.name())) return null;
+            if (reported == null || reported.equals(m.name())) return null;
             declared.add(reported);
             return "reports node_name " + reported;
         }
@@ -619,14 +652,14 @@ public final class ReplicationPlanner {
                 return op.accept(new PlannedOperation.Visitor<String>() {
                     @Override
                     public String addNode(AddNode a) {
-                        return namedProblem(op.target(), a.request().validated().identity());
+                        return namedProblem(op.target(), a.request().validated().nodeName());
                     }
 
                     @Override
                     public String configureCluster(ConfigureCluster c) {
                         if (c.connections().isEmpty()) return "no connections";
                         for (AddNodeRequest r : c.connections()) {
-                            String problem = namedProblem(op.target(), r.validated().identity());
+                            String problem = namedProblem(op.target(), r.validated().nodeName());
                             if (problem != null) return problem;
                         }
                         return null;

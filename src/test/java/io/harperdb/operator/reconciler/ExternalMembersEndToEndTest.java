@@ -104,6 +104,42 @@ class ExternalMembersEndToEndTest {
     }
 
     @Test
+    void membersDeclaredByUrlOnlyAreNamedByTheirHostAndFormAMeshThroughThePlanner() {
+        kubernetes.client().resource(Resources.cluster("demo")).create();
+        for (int i = 0; i < 3; i++) {
+            HarperDbInstance instance = real.instance(i);
+            kubernetes.client().resource(Resources.secret("member-" + i + "-admin", instance.username(), instance.password())).create();
+            kubernetes.client().resource(Resources.urlNode("member-" + i, "demo", instance.replicationUrl(), instance.operationsUrl(),
+                    "member-" + i + "-admin")).create();
+        }
+
+        HarperCluster ready = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        assertThat(condition(ready, Conditions.RECONCILED).getReason()).isNotEqualTo("InvalidMembers");
+        assertThat(ready.getStatus().getMembers()).extracting(MemberStatus::getName)
+                .containsExactlyInAnyOrder(hostname(0), hostname(1), hostname(2));
+        // What 4.7.29 calls a node added by url only: the url's host, in cluster_status and in system.hdb_nodes.
+        assertThat(real.instance(0).connectionNames()).containsExactlyInAnyOrder(hostname(1), hostname(2));
+        assertThat(real.instance(1).nodeRecordNames()).contains(hostname(0), hostname(2))
+                .doesNotContain(real.instance(0).replicationUrl(), real.instance(2).replicationUrl());
+        // The planner's one configure_cluster, naming the others by url, made the mesh; no add_node of the link healer.
+        assertThat(harperCalls.writes()).singleElement().satisfies(call -> {
+            assertThat(call.operation()).isEqualTo("configure_cluster");
+            for (JsonNode connection : call.body().path("connections")) {
+                assertThat(connection.has("hostname")).isFalse();
+                assertThat(connection.path("url").asText()).startsWith("wss://");
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            int index = i;
+            await().atMost(CONVERGE).until(() -> node("member-" + index),
+                    n -> n.getStatus() != null && n.getStatus().getPhase() == Phase.READY);
+        }
+        shareTable();
+        insert(2, "by-url");
+        await().atMost(CONVERGE).until(() -> read(0, "by-url") && read(1, "by-url"));
+    }
+
+    @Test
     void aMembersOwnSubscriptionsDecideWhereDataFlows() {
         applyClusterOfThree();
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));

@@ -9,6 +9,7 @@ import io.harperdb.replication.model.Subscription;
 import io.harperdb.replication.plan.PlannedOperation;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LinkHealerTest {
@@ -46,13 +47,23 @@ class LinkHealerTest {
     void aPairWithoutRecordsIsMendedToo() {
         // a deletion replicated late took the records away; gossip did not bring them back
         LinkHealer healer = new LinkHealer();
-        ClusterHealth unrecorded = new ClusterHealth(List.of("a", "b"), Map.of(
+        ClusterHealth unrecorded = new ClusterHealth(List.of(a, b), Map.of(
                 "a", MemberObservation.answered("a", new ClusterStatus("a", "wss://a:9933", true, List.of()), List.of()),
-                "b", MemberObservation.answered("b", new ClusterStatus("b", "wss://b:9933", true, List.of()), List.of())));
+                "b", MemberObservation.answered("b", new ClusterStatus("b", "wss://b:9933", true, List.of()), List.of())), Set.of());
         for (int round = 1; round < 5; round++) {
             assertThat(healer.heal(List.of(a, b), unrecorded)).isEmpty();
         }
         assertThat(healer.heal(List.of(a, b), unrecorded)).containsExactly(new PlannedOperation.AddNode("a", b.connection()));
+    }
+
+    @Test
+    void nothingIsSentForAMemberThePlannerJudgedInvalid() {
+        // issue 8: the healer sent add_node wss://... for a url-only member the planner had refused
+        LinkHealer healer = new LinkHealer();
+        for (int round = 0; round < 30; round++) {
+            assertThat(healer.heal(List.of(a, b), health(false, Set.of("b")))).as("round %d", round).isEmpty();
+        }
+        assertThat(healer.downLinks()).isEmpty();
     }
 
     @Test
@@ -64,10 +75,14 @@ class LinkHealerTest {
         }
     }
 
-    private static ClusterHealth health(boolean connected) {
-        return new ClusterHealth(List.of("a", "b"), Map.of(
+    private ClusterHealth health(boolean connected) {
+        return health(connected, Set.of());
+    }
+
+    private ClusterHealth health(boolean connected, Set<String> invalid) {
+        return new ClusterHealth(List.of(a, b), Map.of(
                 "a", MemberObservation.answered("a", status("a", "b", connected), List.of()),
-                "b", MemberObservation.answered("b", status("b", "a", connected), List.of())));
+                "b", MemberObservation.answered("b", status("b", "a", connected), List.of())), invalid);
     }
 
     private static ClusterStatus status(String self, String peer, boolean connected) {

@@ -71,6 +71,39 @@ class MisconfiguredMembersTest {
         assertThat(harper.getRequestCount()).isZero();
     }
 
+    @Test
+    void aNodeWithoutHostnameOrUrlIsFailedWithTheReasonAndNothingIsSent() {
+        // The CRD refuses such a node; an older CRD or a server without CEL lets it through.
+        kubernetes.client().resource(Resources.cluster("demo")).create();
+        kubernetes.client().resource(Resources.secret("east-1-admin", "admin", "pw")).create();
+        kubernetes.client().resource(Resources.node("east-1", "demo", null, harper.url("/").toString(), "east-1-admin")).create();
+
+        HarperNode node = await().atMost(Duration.ofSeconds(20)).until(() -> nodeNamed("east-1"),
+                n -> n.getStatus() != null && n.getStatus().getPhase() != null);
+        assertThat(node.getStatus().getPhase()).isEqualTo(Phase.FAILED);
+        assertThat(node.getStatus().getObservedGeneration()).isEqualTo(node.getMetadata().getGeneration());
+        Condition ready = node.getStatus().getConditions().get(0);
+        assertThat(ready.getType()).isEqualTo(Conditions.READY);
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("InvalidSpec");
+        assertThat(ready.getMessage()).contains("needs hostname or url");
+        HarperCluster cluster = await().atMost(Duration.ofSeconds(20)).until(() -> clusterNamed("demo"),
+                c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
+        assertThat(condition(cluster, Conditions.READY).getMessage()).contains("east-1 (needs hostname or url)");
+        assertThat(harper.getRequestCount()).isZero();
+    }
+
+    @Test
+    void aNodeWithoutHostnameOrUrlIsFailedEvenWithoutItsCluster() {
+        kubernetes.client().resource(Resources.node("east-1", "missing", null, harper.url("/").toString(), "east-1-admin")).create();
+
+        HarperNode node = await().atMost(Duration.ofSeconds(20)).until(() -> nodeNamed("east-1"),
+                n -> n.getStatus() != null && n.getStatus().getPhase() != null);
+        assertThat(node.getStatus().getPhase()).isEqualTo(Phase.FAILED);
+        assertThat(node.getStatus().getObservedGeneration()).isEqualTo(node.getMetadata().getGeneration());
+        assertThat(node.getStatus().getConditions().get(0).getReason()).isEqualTo("InvalidSpec");
+    }
+
     private HarperNode nodeNamed(String name) {
         return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
     }

@@ -42,6 +42,13 @@ final class Resources {
         return node;
     }
 
+    /** A node declared by its replication url only, as HarperDB's seed docs allow (no hostname). */
+    static HarperNode urlNode(String name, String cluster, String url, String operationsUrl, String secret) {
+        HarperNode node = node(name, cluster, null, operationsUrl, secret);
+        node.getSpec().setUrl(url);
+        return node;
+    }
+
     static Secret secret(String name, String username, String password) {
         return new SecretBuilder()
                 .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build())

@@ -338,6 +338,18 @@ class HarperClientTest {
         }
 
         @Test
+        void getRoutesInEveryFormHarperDbAccepts() throws Exception {
+            // 4.7.29 reads a route as {url}, a string, or {hostname|host, port}: all four may be in its config.
+            answer(200, "[\"wss://a:9933\",{\"hostname\":\"b\",\"port\":9933},{\"host\":\"c\",\"port\":9933},{\"url\":\"wss://d:9933\"}]");
+
+            List<Route> routes = client.getRoutes();
+
+            assertThat(routes).extracting(Route::toString).containsExactly("wss://a:9933", "b:9933", "c:9933", "wss://d:9933");
+            assertThat(routes.get(2)).isEqualTo(Route.of("c", 9933));
+            assertThat(routes.get(3)).isEqualTo(Route.of("wss://d:9933"));
+        }
+
+        @Test
         void getRoutesWhenThereAreNone() throws Exception {
             answer(200, "[]");
 

@@ -41,6 +41,25 @@ class RouteTest {
     }
 
     @Test
+    void aHostRouteIsReadAndWrittenBackInItsOwnForm() throws Exception {
+        Route route = MAPPER.readValue("{\"host\":\"server-three\",\"port\":9930}", Route.class);
+
+        assertThat(route).isEqualTo(Route.of("server-three", 9930));
+        assertThat(route.form()).isEqualTo(Route.Form.HOST);
+        assertThat(MAPPER.readTree(MAPPER.writeValueAsString(route)))
+                .isEqualTo(MAPPER.readTree("{\"host\":\"server-three\",\"port\":9930}"));
+    }
+
+    @Test
+    void aUrlRouteIsReadAndWrittenBackInItsOwnForm() throws Exception {
+        Route route = MAPPER.readValue("{\"url\":\"wss://server-two:9933\"}", Route.class);
+
+        assertThat(route).isEqualTo(Route.of("wss://server-two:9933"));
+        assertThat(route.form()).isEqualTo(Route.Form.URL);
+        assertThat(MAPPER.writeValueAsString(route)).isEqualTo("{\"url\":\"wss://server-two:9933\"}");
+    }
+
+    @Test
     void toStringShowsTheRoute() {
         assertThat(Route.of("wss://server-two:9925")).hasToString("wss://server-two:9925");
         assertThat(Route.of("server-three", 9930)).hasToString("server-three:9930");
@@ -62,6 +81,8 @@ class RouteTest {
         assertThatThrownBy(() -> Route.fromJson(MAPPER.readTree("{\"hostname\":\"b\",\"port\":0}"))).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Route.fromJson(MAPPER.readTree("\"\""))).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> Route.fromJson(MAPPER.readTree("null"))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> Route.fromJson(MAPPER.readTree("{\"url\":\"\"}"))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> Route.fromJson(MAPPER.readTree("{\"host\":\"b\",\"port\":0}"))).isInstanceOf(InvalidRequestException.class);
     }
 
     @Test

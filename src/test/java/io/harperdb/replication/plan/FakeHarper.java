@@ -264,7 +264,8 @@ final class FakeHarper {
     }
 
     private void add(Node target, AddNodeRequest request) {
-        Node named = reachableNode(request.identity(), "add_node naming");
+        // 4.7.29 names a node added by url by its host
+        Node named = reachableNode(request.nodeName(), "add_node naming");
         if (named == target) throw new AssertionError("add_node of " + target.name + " naming itself");
         List<Subscription> subs = request.subscriptions();
         if (subs == null || subs.isEmpty()) {

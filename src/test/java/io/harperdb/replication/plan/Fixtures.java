@@ -97,8 +97,8 @@ final class Fixtures {
     static List<String> namedBy(PlannedOperation op) {
         // may hold nulls: that is what the caller checks
         List<String> named = new ArrayList<>();
-        if (op instanceof AddNode a) named.add(a.request().identity());
-        if (op instanceof ConfigureCluster c) c.connections().forEach(r -> named.add(r.identity()));
+        if (op instanceof AddNode a) named.add(a.request().nodeName());
+        if (op instanceof ConfigureCluster c) c.connections().forEach(r -> named.add(r.nodeName()));
         if (op instanceof UpdateNode u) named.add(u.request().hostname());
         if (op instanceof RemoveNode r) named.add(r.hostname());
         if (op instanceof DeleteNodeRecords d) named.addAll(d.ids());

@@ -120,7 +120,7 @@ class PlannerPropertiesTest {
         assertThat(plan.operations()).hasSize(1);
         ConfigureCluster bootstrap = (ConfigureCluster) plan.operations().get(0);
         assertThat(bootstrap.target()).isEqualTo(name(0));
-        assertThat(bootstrap.connections()).hasSize(199).extracting(AddNodeRequest::identity).doesNotContain(name(0));
+        assertThat(bootstrap.connections()).hasSize(199).extracting(AddNodeRequest::nodeName).doesNotContain(name(0));
         sim.apply(plan);
         assertThat(ReplicationPlanner.plan(sim.input(desired, Set.of(), List.of(), false)).operations()).isEmpty();
         assertThat(sim.node(name(123)).records).hasSize(199);
@@ -167,7 +167,7 @@ class PlannerPropertiesTest {
         for (int i = 200; i < 210; i++) {
             String newcomer = name(i);
             assertThat(plan.operations()).as("add_node naming %s", newcomer)
-                    .filteredOn(op -> op instanceof AddNode a && a.request().identity().equals(newcomer)).hasSize(1);
+                    .filteredOn(op -> op instanceof AddNode a && a.request().nodeName().equals(newcomer)).hasSize(1);
         }
         sim.apply(plan);
         Plan next = ReplicationPlanner.plan(sim.input(desired, leaving, List.of(), true));
@@ -195,7 +195,7 @@ class PlannerPropertiesTest {
             }
         }
         AddNodeRequest connection = byUrl
-                ? AddNodeRequest.url(name).withAuthorization(NodeAuthorization.basic("admin", "secret")).withVerifyTls(true)
+                ? AddNodeRequest.url("wss://" + name + ":9933").withAuthorization(NodeAuthorization.basic("admin", "secret")).withVerifyTls(true)
                 : connection(name);
         return new DesiredMember(name, connection, subscriptions);
     }
@@ -204,7 +204,7 @@ class PlannerPropertiesTest {
         List<DesiredMember> members = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean byUrl = rnd.nextDouble() < 0.1;
-            members.add(randomMember(rnd, byUrl ? "wss://m" + i + ".example.com:9933" : "m" + i, byUrl));
+            members.add(randomMember(rnd, byUrl ? "m" + i + ".example.com" : "m" + i, byUrl));
         }
         return members;
     }

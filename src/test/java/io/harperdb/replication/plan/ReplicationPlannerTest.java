@@ -10,6 +10,7 @@ import static io.harperdb.replication.plan.Fixtures.urlOnly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.harperdb.replication.client.AddNodeRequest;
+import io.harperdb.replication.client.NodeAuthorization;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.client.UpdateNodeRequest;
 import io.harperdb.replication.model.ClusterStatus;
@@ -239,7 +240,7 @@ class ReplicationPlannerTest {
         @Test
         void aMemberNamedByUrlIsUpdatedByAddNodeSinceUpdateNodeTakesOnlyAHostname() {
             String url = "wss://x.example.com:9933";
-            FakeHarper sim = new FakeHarper().mesh("a").partialLink("a", url, reversed(RECEIVE_DOG));
+            FakeHarper sim = new FakeHarper().mesh("a").partialLink("a", "x.example.com", reversed(RECEIVE_DOG));
             DesiredMember x = urlOnly(url, sub("dog", true, true));
 
             Plan plan = plan(sim, full("a"), x);
@@ -577,6 +578,41 @@ class ReplicationPlannerTest {
             assertThat(plan.operations()).isEmpty();
             assertThat(plan.invalid()).containsEntry("c", "reports node_name 10.0.0.3");
             assertThat(plan.strays()).isEmpty();
+        }
+
+        @Test
+        void membersDeclaredByUrlOnlyAreNamedByTheirHostAndFormAMesh() {
+            // 4.7.29 lists a node added by url under the url's host; MemberResolver names such a member so
+            List<DesiredMember> desired = new ArrayList<>();
+            FakeHarper sim = new FakeHarper();
+            for (String host : List.of("a.example.com", "b.example.com", "c.example.com")) {
+                sim.node(host);
+                desired.add(new DesiredMember(host, AddNodeRequest.url("wss://" + host + ":9933").withVerifyTls(false)
+                        .withAuthorization(NodeAuthorization.basic("admin", "secret")), List.of()));
+            }
+
+            Plan plan = plan(sim, desired, Set.of(), List.of(), false);
+
+            assertThat(plan.invalid()).isEmpty();
+            assertThat(plan.operations()).singleElement().isInstanceOfSatisfying(ConfigureCluster.class, c -> {
+                assertThat(c.target()).isEqualTo("a.example.com");
+                assertThat(c.connections()).extracting(AddNodeRequest::url)
+                        .containsExactly("wss://b.example.com:9933", "wss://c.example.com:9933");
+            });
+            sim.apply(plan);
+            assertThat(plan(sim, desired, Set.of(), List.of(), false).operations()).isEmpty();
+        }
+
+        @Test
+        void aUrlMemberNamedOtherwiseThanItsHostIsReported() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b");
+            DesiredMember byWholeUrl = new DesiredMember("wss://b:9933", AddNodeRequest.url("wss://b:9933"), List.of());
+            DesiredMember noHost = new DesiredMember("wss//c", AddNodeRequest.url("wss//c"), List.of());
+
+            Plan plan = plan(sim, List.of(full("a"), byWholeUrl, noHost), Set.of(), List.of(), false);
+
+            assertThat(plan.invalid()).containsEntry("wss://b:9933", "is named wss://b:9933 but HarperDB names its connection b")
+                    .containsEntry("wss//c", "has a url without a host: wss//c");
         }
 
         @Test
