@@ -68,12 +68,6 @@ final class TlsVerification {
     }
 
     private static boolean verifies(PlannedOperation operation) {
-        if (operation instanceof PlannedOperation.AddNode add) {
-            return Boolean.TRUE.equals(add.request().verifyTls());
-        }
-        if (operation instanceof PlannedOperation.ConfigureCluster configure) {
-            return configure.connections().stream().map(AddNodeRequest::verifyTls).anyMatch(Boolean.TRUE::equals);
-        }
-        return false;
+        return operation.addNodeRequests().stream().map(AddNodeRequest::verifyTls).anyMatch(Boolean.TRUE::equals);
     }
 }

@@ -30,6 +30,11 @@ public sealed interface PlannedOperation {
         return Optional.empty();
     }
 
+    /** The add_node requests this operation sends (add_node's, configure_cluster's connections); none for the others. */
+    default List<AddNodeRequest> addNodeRequests() {
+        return List.of();
+    }
+
     /** One method per kind of operation: implementing it handles every kind, or does not compile. */
     interface Visitor<R> {
         R addNode(AddNode operation);
@@ -62,6 +67,11 @@ public sealed interface PlannedOperation {
 
     /** {@code add_node}: the target links to the named node (an upsert). */
     record AddNode(String target, AddNodeRequest request) implements PlannedOperation {
+        @Override
+        public List<AddNodeRequest> addNodeRequests() {
+            return List.of(request);
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.addNode(this);
@@ -104,6 +114,11 @@ public sealed interface PlannedOperation {
 
     /** {@code configure_cluster}: a batch of add_node, to bootstrap a new cluster in one call. */
     record ConfigureCluster(String target, List<AddNodeRequest> connections) implements PlannedOperation {
+        @Override
+        public List<AddNodeRequest> addNodeRequests() {
+            return connections;
+        }
+
         public ConfigureCluster {
             connections = List.copyOf(connections);
         }
