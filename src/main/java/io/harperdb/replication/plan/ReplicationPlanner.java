@@ -576,10 +576,18 @@ public final class ReplicationPlanner {
             if (thereOk && backOk) return;
             // a link that carries nothing is not made; a side that has one must still say so
             if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
-            // add_node, not update_node: on 4.7.29 update_node rewrites the receiving member's record
-            // and whether the named member's record followed was racy (once it went on publishing as
-            // before); add_node (an upsert) updates both ends (docs/harperdb-compatibility.md).
             AddNodeRequest connection = members[named].connection();
+            if (there != null && back != null && !thereOk && !backOk) {
+                // Both ends have a partial record and neither shows the new view: a change of an
+                // existing link, sent as update_node (with the connection, as add_node has it). It
+                // rewrites the named member's record, then the target's. If the next observation
+                // shows the target's record new and the named member's not, it reached the target
+                // only: it did not take, and the add_node below follows.
+                updateLinks.add(new Link(target, named, new UpdateNode(names[target], UpdateNodeRequest.of(connection, view))));
+                return;
+            }
+            // a new link (an end has no record), or an update_node that did not take (one end new,
+            // the other not): add_node, an upsert that writes both ends
             addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
         }
 

@@ -179,6 +179,21 @@ class ExternalMembersEndToEndTest {
         assertThat(read(0, "from-c")).isFalse();
         assertThat(read(1, "from-c")).isFalse();
         assertThat(partial.getMetadata().getName()).isEqualTo("member-2");
+
+        // Now it publishes too: a change of an existing partial member goes as update_node, one per
+        // peer, and on 4.7.29 it takes at once (both ends' records), so no add_node follows.
+        harperCalls.clear();
+        kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName("member-2")
+                .edit(n -> {
+                    n.getSpec().getSubscriptions().get(0).setPublish(true);
+                    return n;
+                });
+        await().atMost(CONVERGE).until(() -> harperCalls.writes().size() >= 2);
+        insert(2, "from-c-publishing");
+        await().atMost(CONVERGE).until(() -> read(0, "from-c-publishing") && read(1, "from-c-publishing"));
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).containsExactly("update_node", "update_node");
+        assertThat(harperCalls.writes()).extracting(c -> c.body().path("hostname").asText()).containsOnly(hostname(2));
     }
 
     @Test

@@ -251,6 +251,34 @@ class HarperClientTest {
         }
 
         @Test
+        void updateNodeCarriesTheConnectionOfTheNodeLikeAddNode() throws Exception {
+            answer(200, "{\"message\":\"Successfully updated 'wss://b.demo-hdb:9933'\"}");
+
+            UpdateNodeRequest request = UpdateNodeRequest.of(fullAddNode(), List.of(DOG_PUBLISHED));
+            client.updateNode(request);
+
+            assertThat(sentBody()).isEqualTo(json("""
+                    {"operation":"update_node","hostname":"b.demo-hdb","verify_tls":false,
+                     "authorization":{"username":"peer-admin","password":"p33r-s3cr3t-Pa55"},
+                     "retain_authorization":true,
+                     "subscriptions":[{"database":"data","table":"dog","subscribe":false,"publish":true}]}
+                    """));
+            assertThat(request.toString()).doesNotContain("p33r-s3cr3t-Pa55");
+        }
+
+        @Test
+        void updateNodeOfAUrlOnlyNodeNamesItByItsHostAndSendsTheUrl() throws Exception {
+            answerOk();
+
+            client.updateNode(UpdateNodeRequest.of(AddNodeRequest.url("wss://B.demo-hdb:9933"), List.of(DOG_PUBLISHED)));
+
+            assertThat(sentBody()).isEqualTo(json("""
+                    {"operation":"update_node","hostname":"b.demo-hdb","url":"wss://B.demo-hdb:9933",
+                     "subscriptions":[{"database":"data","table":"dog","subscribe":false,"publish":true}]}
+                    """));
+        }
+
+        @Test
         void removeNodeNamesTheNodeByHostnameNotName() throws Exception {
             answer(200, "{\"message\":\"Successfully removed 'b.demo-hdb' from cluster\"}");
 

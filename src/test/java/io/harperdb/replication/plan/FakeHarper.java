@@ -31,7 +31,8 @@ import java.util.TreeSet;
  * X already has a full record of T, the subscriptions are merged into it and it stays full;</li>
  * <li>full records gossip: nodes linked by full records both ways form a mesh in which everyone has a
  * full record of everyone;</li>
- * <li>update_node keeps {@code replicates: true} of a full record;</li>
+ * <li>update_node is add_node's code: it writes both ends, and keeps {@code replicates: true} of a full
+ * record; optionally ({@link #updateNodeMissesNamed}) it reaches the target only;</li>
  * <li>remove_node deletes the named node's record on every node but itself; X keeps its own records;</li>
  * <li>optionally ("leaky"), partial records spread through a mesh as the system database replicates,
  * without X knowing the other mesh members: a planner must judge links from both ends.</li>
@@ -66,6 +67,13 @@ final class FakeHarper {
     private final boolean leaky;
     /** Gossip after every operation (else after full adds and at the end of a plan: gossip is asynchronous). */
     boolean eagerGossip = true;
+    /**
+     * update_node's call to the named node fails (4.7.29 then still rewrites the target's record):
+     * what the planner must tell on the next round, and mend with add_node.
+     */
+    boolean updateNodeMissesNamed;
+    /** update_node calls applied so far. */
+    int updateNodes;
 
     FakeHarper(boolean leaky) {
         this.leaky = leaky;
@@ -209,14 +217,13 @@ final class FakeHarper {
         } else if (op instanceof ConfigureCluster c) {
             for (AddNodeRequest r : c.connections()) add(target, r);
         } else if (op instanceof UpdateNode u) {
+            // 4.7.29 runs add_node's code: the named node rewrites its record (reversed), then the
+            // target its own; a full record stays full (seen: replicates stays true, data flows both
+            // ways). When the call to the named node fails, only the target's record changes.
             Node named = reachableNode(u.request().hostname(), "update_node naming");
-            Rec existing = target.records.get(named.name);
-            if (existing != null && existing.replicates()) {
-                // seen on 4.7.29: subscriptions stored, replicates stays true, data flows both ways
-                target.records.put(named.name, new Rec(true, List.copyOf(u.request().subscriptions())));
-            } else {
-                link(target, named, u.request().subscriptions());
-            }
+            if (named == target) throw new AssertionError("update_node of " + target.name + " naming itself");
+            link(target, named, u.request().subscriptions(), !updateNodeMissesNamed);
+            updateNodes++;
         } else if (op instanceof RemoveNode r) {
             if (!target.records.containsKey(r.hostname())) {
                 throw new AssertionError("400 '" + r.hostname() + " does not exist' on " + target.name + ": " + op);
@@ -277,11 +284,20 @@ final class FakeHarper {
     }
 
     private void link(Node target, Node named, List<Subscription> view) {
-        target.records.put(named.name, Rec.partial(view));
-        List<Subscription> back = view.stream().map(Subscription::reversed).toList();
-        Rec stale = named.records.get(target.name);
-        // seen on 4.7.29: a re-add merges the subscriptions into a stale full record, which stays full
-        named.records.put(target.name, stale != null && stale.replicates() ? new Rec(true, back) : Rec.partial(back));
+        link(target, named, view, true);
+    }
+
+    private void link(Node target, Node named, List<Subscription> view, boolean namedToo) {
+        if (namedToo) {
+            List<Subscription> back = view.stream().map(Subscription::reversed).toList();
+            named.records.put(target.name, merged(named.records.get(target.name), back));
+        }
+        target.records.put(named.name, merged(target.records.get(named.name), view));
+    }
+
+    /** Seen on 4.7.29: subscriptions written over a full record are stored, and it stays full. */
+    private static Rec merged(Rec existing, List<Subscription> subscriptions) {
+        return existing != null && existing.replicates() ? new Rec(true, List.copyOf(subscriptions)) : Rec.partial(subscriptions);
     }
 
     /** Lets gossip run, as it has before anyone observes a real cluster. */

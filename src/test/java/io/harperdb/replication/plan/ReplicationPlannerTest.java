@@ -58,6 +58,10 @@ class ReplicationPlannerTest {
         return new AddNode(target, named.connection().withSubscriptions(subscriptions));
     }
 
+    private static UpdateNode updateNode(String target, DesiredMember named, List<Subscription> subscriptions) {
+        return new UpdateNode(target, UpdateNodeRequest.of(named.connection(), subscriptions));
+    }
+
     @Nested
     class Reachability {
         @Test
@@ -224,8 +228,7 @@ class ReplicationPlannerTest {
         }
 
         @Test
-        void changedSubscriptionsAreOneAddNodePerPeer() {
-            // add_node, not update_node: on 4.7.29 whether update_node reached the named member's record was racy
+        void changedSubscriptionsAreOneUpdateNodePerPeer() {
             FakeHarper sim = new FakeHarper().mesh("a", "b")
                     .partialLink("a", "x", reversed(RECEIVE_DOG)).partialLink("b", "x", reversed(RECEIVE_DOG));
             List<Subscription> now = List.of(sub("dog", true, true));
@@ -233,20 +236,79 @@ class ReplicationPlannerTest {
 
             Plan plan = plan(sim, full("a"), full("b"), x);
 
-            assertThat(plan.operations()).containsExactly(addNode("a", x, reversed(now)), addNode("b", x, reversed(now)));
+            assertThat(plan.operations()).containsExactly(updateNode("a", x, reversed(now)), updateNode("b", x, reversed(now)));
             assertSettlesAfter(plan, sim, full("a"), full("b"), x);
         }
 
         @Test
-        void aMemberNamedByUrlIsUpdatedByAddNodeSinceUpdateNodeTakesOnlyAHostname() {
+        void anUpdateNodeThatReachedOnlyTheTargetDidNotTakeAndAddNodeFollows() {
+            // 4.7.29 writes the named member's record first, then the target's: when the call to the
+            // named member fails, the target's record alone is new, which the next observation shows
+            FakeHarper sim = new FakeHarper().mesh("a", "b")
+                    .partialLink("a", "x", reversed(RECEIVE_DOG)).partialLink("b", "x", reversed(RECEIVE_DOG));
+            sim.updateNodeMissesNamed = true;
+            List<Subscription> now = List.of(sub("dog", true, true));
+            DesiredMember x = partial("x", now.get(0));
+            Plan first = plan(sim, full("a"), full("b"), x);
+            assertThat(first.operations()).containsExactly(updateNode("a", x, reversed(now)), updateNode("b", x, reversed(now)));
+
+            sim.apply(first);
+            assertThat(sim.node("a").records.get("x")).isEqualTo(Rec.partial(reversed(now)));
+            assertThat(sim.node("x").records.get("a")).as("x's record did not follow").isEqualTo(Rec.partial(RECEIVE_DOG));
+            Plan second = plan(sim, full("a"), full("b"), x);
+
+            assertThat(second.operations()).containsExactly(addNode("a", x, reversed(now)), addNode("b", x, reversed(now)));
+            assertSettlesAfter(second, sim, full("a"), full("b"), x);
+        }
+
+        @Test
+        void anUpdateNodeThatReachedNeitherEndIsSentAgain() {
+            // nothing in the records says it was sent (refused, or never sent): the observation is that of the change
+            FakeHarper sim = new FakeHarper().mesh("a").partialLink("a", "x", reversed(RECEIVE_DOG));
+            DesiredMember x = partial("x", sub("dog", true, true));
+
+            Plan first = plan(sim, full("a"), x);
+            Plan again = plan(sim, full("a"), x);
+
+            assertThat(again).isEqualTo(first);
+            assertThat(first.operations()).containsExactly(updateNode("a", x, List.of(sub("dog", true, true))));
+        }
+
+        @Test
+        void aChangedLinkBetweenTwoPartialMembersIsOneUpdateNodeToTheFirstByName() {
+            FakeHarper sim = new FakeHarper().partialLink("x", "y", List.of(sub("dog", true, false)));
+            DesiredMember x = partial("x", sub("dog", true, true));
+            DesiredMember y = partial("y", sub("dog", true, true));
+
+            Plan plan = plan(sim, x, y);
+
+            assertThat(plan.operations()).containsExactly(updateNode("x", y, List.of(sub("dog", true, true))));
+            assertSettlesAfter(plan, sim, x, y);
+        }
+
+        @Test
+        void aLinkWithOneEndMissingIsAddedNotUpdated() {
+            FakeHarper sim = new FakeHarper().mesh("a").record("a", "x", Rec.partial(reversed(RECEIVE_DOG)));
+            DesiredMember x = partial("x", sub("dog", true, true));
+
+            Plan plan = plan(sim, full("a"), x);
+
+            assertThat(plan.operations()).containsExactly(addNode("a", x, List.of(sub("dog", true, true))));
+        }
+
+        @Test
+        void aMemberNamedByUrlIsUpdatedByItsHostWithItsUrl() {
             String url = "wss://x.example.com:9933";
             FakeHarper sim = new FakeHarper().mesh("a").partialLink("a", "x.example.com", reversed(RECEIVE_DOG));
             DesiredMember x = urlOnly(url, sub("dog", true, true));
 
             Plan plan = plan(sim, full("a"), x);
 
-            assertThat(plan.operations()).containsExactly(addNode("a", x, List.of(sub("dog", true, true))));
-            assertThat(((AddNode) plan.operations().get(0)).request().url()).isEqualTo(url);
+            assertThat(plan.operations()).containsExactly(updateNode("a", x, List.of(sub("dog", true, true))));
+            UpdateNodeRequest request = ((UpdateNode) plan.operations().get(0)).request();
+            assertThat(request.hostname()).isEqualTo("x.example.com");
+            assertThat(request.url()).isEqualTo(url);
+            assertSettlesAfter(plan, sim, full("a"), x);
         }
 
         @Test
@@ -647,7 +709,8 @@ class ReplicationPlannerTest {
             for (PlannedOperation op : plan.operations()) kinds.add(op.getClass().getSimpleName() + ":" + op.target());
             assertThat(kinds).startsWith("RemoveNode:a", "RemoveNode:a", "RemoveNode:a", "DeleteNodeRecords:z", "AddNode:a");
             assertThat(plan.operations()).map(Fixtures::phase).isSorted();
-            assertThat(plan.operations()).noneMatch(op -> op instanceof UpdateNode);
+            assertThat(plan.operations()).filteredOn(op -> op instanceof UpdateNode).extracting(PlannedOperation::target)
+                    .containsExactly("a", "b");
             assertThat(plan.operations()).filteredOn(op -> op instanceof SetRoutes).hasSize(5);
             for (int round = 0; round < 2 && !plan.isEmpty(); round++) {
                 sim.apply(plan);
