@@ -3,7 +3,6 @@ package io.harperdb.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterStatus;
-import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.plan.PlannedOperation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,13 +60,10 @@ final class TlsVerification {
      * refused a certificate. Other messages are returned as they are.
      */
     static String explain(PlannedOperation operation, String message) {
-        if (message == null || !verifies(operation) || !message.toLowerCase(Locale.ROOT).contains("certificate")) {
+        if (message == null || !operation.verifiesTls() || !message.toLowerCase(Locale.ROOT).contains("certificate")) {
             return message;
         }
         return message + " (" + ADVICE + ")";
     }
 
-    private static boolean verifies(PlannedOperation operation) {
-        return operation.addNodeRequests().stream().map(AddNodeRequest::verifyTls).anyMatch(Boolean.TRUE::equals);
-    }
 }

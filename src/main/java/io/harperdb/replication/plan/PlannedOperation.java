@@ -30,9 +30,9 @@ public sealed interface PlannedOperation {
         return Optional.empty();
     }
 
-    /** The add_node requests this operation sends (add_node's, configure_cluster's connections); none for the others. */
-    default List<AddNodeRequest> addNodeRequests() {
-        return List.of();
+    /** Whether this operation asks its target to verify a peer's certificate (verify_tls true in what it sends). */
+    default boolean verifiesTls() {
+        return false;
     }
 
     /** One method per kind of operation: implementing it handles every kind, or does not compile. */
@@ -68,8 +68,8 @@ public sealed interface PlannedOperation {
     /** {@code add_node}: the target links to the named node (an upsert). */
     record AddNode(String target, AddNodeRequest request) implements PlannedOperation {
         @Override
-        public List<AddNodeRequest> addNodeRequests() {
-            return List.of(request);
+        public boolean verifiesTls() {
+            return Boolean.TRUE.equals(request.verifyTls());
         }
 
         @Override
@@ -80,6 +80,11 @@ public sealed interface PlannedOperation {
 
     /** {@code update_node}: new subscriptions of the target's existing partial link to the named node. */
     record UpdateNode(String target, UpdateNodeRequest request) implements PlannedOperation {
+        @Override
+        public boolean verifiesTls() {
+            return Boolean.TRUE.equals(request.verifyTls());
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.updateNode(this);
@@ -115,8 +120,8 @@ public sealed interface PlannedOperation {
     /** {@code configure_cluster}: a batch of add_node, to bootstrap a new cluster in one call. */
     record ConfigureCluster(String target, List<AddNodeRequest> connections) implements PlannedOperation {
         @Override
-        public List<AddNodeRequest> addNodeRequests() {
-            return connections;
+        public boolean verifiesTls() {
+            return connections.stream().anyMatch(c -> Boolean.TRUE.equals(c.verifyTls()));
         }
 
         public ConfigureCluster {

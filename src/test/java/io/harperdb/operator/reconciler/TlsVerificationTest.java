@@ -77,6 +77,9 @@ class TlsVerificationTest {
         assertThat(TlsVerification.explain(verifying, "add_node on demo-0 failed: UNREACHABLE")).isEqualTo("add_node on demo-0 failed: UNREACHABLE");
         assertThat(TlsVerification.explain(new PlannedOperation.ConfigureCluster("demo-0",
                 List.of(AddNodeRequest.hostname("demo-1").withVerifyTls(true))), refused)).contains(TlsVerification.ADVICE);
+        assertThat(TlsVerification.explain(new PlannedOperation.UpdateNode("demo-0",
+                io.harperdb.replication.client.UpdateNodeRequest.of(AddNodeRequest.hostname("demo-1").withVerifyTls(true), List.of())),
+                refused)).contains(TlsVerification.ADVICE);
     }
 
     /** HarperDB's own reply, through the executor: the Warning Event and the result (the Reconciled condition's message) say what to do. */

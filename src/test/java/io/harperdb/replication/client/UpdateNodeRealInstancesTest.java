@@ -101,20 +101,6 @@ class UpdateNodeRealInstancesTest {
         await().atMost(SETTLE).until(() -> read(0, "from-b"));
     }
 
-    @Test
-    void partialToFullTakesWhenSentWithoutSubscriptions() {
-        partialLink(Subscription.of("data", table, true, false));
-
-        // the client's UpdateNodeRequest always has subscriptions; HarperDB takes none as "full"
-        JsonNode reply = real.instance(0).post(withConnection("update_node", 1, null));
-
-        assertThat(reply.path("message").asText()).startsWith("Successfully updated");
-        assertThat(record(0, 1)).isEqualTo(new NodeRecord(hostname(1), real.instance(1).replicationUrl(), true, null));
-        assertThat(record(1, 0)).isEqualTo(new NodeRecord(hostname(0), real.instance(0).replicationUrl(), true, null));
-        insert(1, "from-b");
-        await().atMost(SETTLE).until(() -> read(0, "from-b"));
-    }
-
     private PlanInput observed(DesiredMember... desired) {
         Map<String, ObservedMember> observed = new HashMap<>();
         for (int i = 0; i < 2; i++) {
