@@ -34,9 +34,17 @@ public record Route(String value, String hostname, Integer port, Form form) {
         this(value, hostname, port, null);
     }
 
+    /**
+     * A string route. A bare {@code host:port} is written as {@code wss://host:port}: 4.7.29 misreads
+     * {@code "host:port"} at start ({@code wss://host:99:9933}) and then runs without replication, and an
+     * object route would not do either, as it compares object routes by their {@code host} key, which
+     * {@code {hostname, port}} routes all lack (docs/harperdb-compatibility.md).
+     */
     public static Route of(String value) {
-        return new Route(value, null, null);
+        return new Route(value != null && HOST_PORT.matcher(value).matches() ? "wss://" + value : value, null, null);
     }
+
+    private static final java.util.regex.Pattern HOST_PORT = java.util.regex.Pattern.compile("[^:/\\s\\[\\]]+:\\d+");
 
     public static Route of(String hostname, int port) {
         return new Route(null, hostname, port);

@@ -16,6 +16,15 @@ class RouteTest {
         assertThat(MAPPER.writeValueAsString(Route.of("wss://server-two:9925"))).isEqualTo("\"wss://server-two:9925\"");
     }
 
+    /** 4.7.29 misreads "host:port" at start (wss://host:99:9933) and runs without replication. */
+    @Test
+    void aBareHostAndPortIsWrittenAsAWssUrl() throws Exception {
+        assertThat(MAPPER.writeValueAsString(Route.of("server-two:9933"))).isEqualTo("\"wss://server-two:9933\"");
+        assertThat(MAPPER.readValue("\"server-two:9933\"", Route.class)).isEqualTo(Route.of("wss://server-two:9933"));
+        assertThat(MAPPER.writeValueAsString(Route.of("server-two"))).isEqualTo("\"server-two\"");
+        assertThat(MAPPER.writeValueAsString(Route.of("[::1]:9933"))).isEqualTo("\"[::1]:9933\"");
+    }
+
     @Test
     void anObjectRouteIsWrittenAsHostnameAndPort() throws Exception {
         assertThat(MAPPER.readTree(MAPPER.writeValueAsString(Route.of("server-three", 9930))))
