@@ -1,8 +1,9 @@
 package io.harperdb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterSpec;
@@ -61,6 +62,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String NODES_EVENT_SOURCE = "harpernodes";
     static final String STATEFULSETS_EVENT_SOURCE = "statefulsets";
     static final String PODS_EVENT_SOURCE = "pods";
+    static final String SERVICES_EVENT_SOURCE = "services";
+    static final String BUDGETS_EVENT_SOURCE = "poddisruptionbudgets";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
@@ -106,13 +109,26 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
+        // The Services and the PodDisruptionBudget: read from these caches, and one deleted comes back at once.
+        InformerEventSource<Service, HarperCluster> services = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, HarperCluster.class)
+                        .withName(SERVICES_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
+        InformerEventSource<PodDisruptionBudget, HarperCluster> budgets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PodDisruptionBudget.class, HarperCluster.class)
+                        .withName(BUDGETS_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
         InformerEventSource<Pod, HarperCluster> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, HarperCluster.class)
                         .withName(PODS_EVENT_SOURCE)
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, statefulSets, pods);
+        return List.of(nodes, statefulSets, services, budgets, pods);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -172,10 +188,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (round.configurationProblem != null) {
             return;
         }
+        ManagedResources.Current current = ManagedResources.Current.of(context);
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
-        managed.ensureServices(client, round.cluster);
-        managed.ensureDisruptionBudget(client, round.cluster);
-        round.currentStatefulSet = managed.existingStatefulSet(client, round.cluster);
+        managed.ensureServices(client, round.cluster, current);
+        managed.ensureDisruptionBudget(client, round.cluster, current);
+        round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
     }
 
     /** The HarperNodes naming the cluster, and its managed pods: staying ones and those leaving on a scale-down. */
@@ -225,7 +242,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (replicas < round.currentReplicas) {
             LOG.info("cluster {}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", round.describe(), replicas);
         }
-        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas);
+        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context));
     }
 
     /** The StatefulSet's replicas this round, and the leaving pods still recorded ({@code round.stillLeaving}). Pure. */
