@@ -12,8 +12,8 @@ import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
 
 /**
- * A HarperDB Operations API stood in by MockWebServer: cluster_status lists the given peers, every link
- * connected or every link down; any other operation succeeds. Records the operations it was sent.
+ * A HarperDB Operations API stood in by MockWebServer: hdb_nodes holds a full record of each given peer, and
+ * cluster_status shows every link connected or every link down; any other operation succeeds. Records the operations it was sent.
  */
 final class StandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,7 +37,10 @@ final class StandIn implements AutoCloseable {
                             .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true,
                                     "database_sockets", List.of(Map.of("database", "system", "connected", connected))))
                             .toList());
-                    case "search_by_value", "cluster_get_routes" -> List.of();
+                    // system.hdb_nodes: its own record and one full record per peer
+                    case "search_by_value" -> java.util.stream.Stream.concat(java.util.stream.Stream.of(nodeName), peers.stream())
+                            .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true)).toList();
+                    case "cluster_get_routes" -> List.of();
                     default -> Map.of("message", "Successfully completed " + operation);
                 };
                 try {
