@@ -65,15 +65,9 @@ public class ManagedResources {
     }
 
     /**
-     * Creates the admin Secret when none of its name exists. Never updates it: the members were
-     * installed with its password. Logs its name only.
+     * Creates the admin Secret when none of its name exists, reading it through the round's {@code secrets}. Never
+     * updates it: the members were installed with its password. Logs its name only.
      */
-    public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster) {
-        String namespace = cluster.getMetadata().getNamespace();
-        ensureAdminSecret(client, cluster, name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
-    }
-
-    /** As {@link #ensureAdminSecret(KubernetesClient, HarperCluster)}, reading the Secret through the round's {@code secrets}. */
     public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets) {
         String namespace = cluster.getMetadata().getNamespace();
         String name = ResourceNames.adminSecret(cluster);
