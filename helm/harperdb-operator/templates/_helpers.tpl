@@ -90,18 +90,19 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# Managed instances (spec.instances): the StatefulSet (an informer, created and patched), its Services and
-# PodDisruptionBudget (read, created and patched). The volume claims need nothing: the StatefulSet's
+# Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget, each read from an
+# informer (list, watch; labelled managed-by), never by a GET, then created or patched (a JSON Patch from the
+# cached object). The volume claims need nothing: the StatefulSet's
 # persistentVolumeClaimRetentionPolicy deletes them on scale-down when storage.deleteClaimsOnScaleDown says so.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["get", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
 # Their pods: an informer for readiness, and delete for a rolling restart (one pod at a time).
 - apiGroups: [""]
   resources: ["pods"]

@@ -13,7 +13,7 @@ import java.util.Objects;
 /** The observed state of a HarperCluster, written by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "members", "routesPendingRestart"})
+@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "members", "routesPendingRestart", "linksDown"})
 public class HarperClusterStatus {
 
     @JsonPropertyDescription("The metadata.generation this status reflects")
@@ -35,6 +35,9 @@ public class HarperClusterStatus {
 
     @JsonPropertyDescription("Members whose routes were written but take effect only when the instance restarts")
     private List<String> routesPendingRestart;
+
+    @JsonPropertyDescription("Links between members that are down while both answer, since when, and the operator's last attempt to mend each")
+    private List<LinkDownStatus> linksDown;
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -84,16 +87,25 @@ public class HarperClusterStatus {
         this.routesPendingRestart = routesPendingRestart;
     }
 
+    public List<LinkDownStatus> getLinksDown() {
+        return linksDown;
+    }
+
+    public void setLinksDown(List<LinkDownStatus> linksDown) {
+        this.linksDown = linksDown;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof HarperClusterStatus s && Objects.equals(observedGeneration, s.observedGeneration)
                 && phase == s.phase && Objects.equals(conditions, s.conditions)
                 && Objects.equals(readyMembers, s.readyMembers) && Objects.equals(members, s.members)
-                && Objects.equals(routesPendingRestart, s.routesPendingRestart);
+                && Objects.equals(routesPendingRestart, s.routesPendingRestart)
+                && Objects.equals(linksDown, s.linksDown);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, phase, conditions, readyMembers, members, routesPendingRestart);
+        return Objects.hash(observedGeneration, phase, conditions, readyMembers, members, routesPendingRestart, linksDown);
     }
 }

@@ -18,6 +18,18 @@ public record Backoff(Duration initial, Duration max) {
         return Duration.ofMillis(jittered);
     }
 
+    /**
+     * The delay before the next retry of something failing for {@code failingFor} (from a condition's
+     * lastTransitionTime, so kept in status, not in memory): about as long as it has failed, between
+     * {@code initial} and {@code max}, then a random point in its upper half. Retries so spaced double the
+     * time failing each time, as {@link #delay(int)} does by attempts.
+     */
+    public Duration delayAfter(Duration failingFor) {
+        long ceiling = Math.max(initial.toMillis(), Math.min(max.toMillis(), failingFor.isNegative() ? 0 : failingFor.toMillis()));
+        long jittered = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        return Duration.ofMillis(jittered);
+    }
+
     /** The delay without jitter: the upper bound of {@link #delay(int)}. */
     public Duration ceiling(int attempt) {
         int exponent = Math.max(0, Math.min(attempt - 1, 30));

@@ -5,17 +5,21 @@ import io.harperdb.operator.api.ConnectionStatus;
 import io.harperdb.operator.api.DatabaseSocketStatus;
 import io.harperdb.operator.api.HarperClusterStatus;
 import io.harperdb.operator.api.HarperNodeStatus;
+import io.harperdb.operator.api.LinkDownStatus;
 import io.harperdb.operator.api.MemberStatus;
 import io.harperdb.operator.api.ObservedSubscription;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.replication.client.Outcome;
 import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.plan.LinkDown;
 import io.harperdb.replication.plan.Plan;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -32,13 +36,100 @@ public final class ClusterStatusBuilder {
     private ClusterStatusBuilder() {
     }
 
-    /** Everything one round learned. */
+    /**
+     * Everything one round learned that its status shows.
+     *
+     * @param paused               the pause annotation is set: nothing else was done
+     * @param configurationProblem why the managed resources cannot be made (nothing else was done), or null
+     * @param leavingPods          managed pods kept while they leave the mesh; null for a cluster without
+     *                             managed instances (no Scaling condition)
+     * @param tls                  the TlsVerification condition, or null
+     */
     public record Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                         List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
-                        long generation, Instant now) {
+                        long generation, Instant now, boolean paused, String configurationProblem, List<String> leavingPods,
+                        Condition tls) {
+
+        /** A round of a cluster without managed instances that did its work. */
+        public Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
+                     List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
+                     long generation, Instant now) {
+            this(members, observations, plan, results, writtenRoutes, generation, now, false, null, null, null);
+        }
+
+        /** A round that did nothing but say why (paused, or a configuration problem). */
+        static Round stopped(long generation, Instant now, boolean paused, String configurationProblem) {
+            return new Round(List.of(), Map.of(), EMPTY_PLAN, List.of(), Map.of(), generation, now, paused, configurationProblem,
+                    null, null);
+        }
+
+        Round withLeavingPods(List<String> leavingPods) {
+            return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
+                    leavingPods, tls);
+        }
+
+        Round withTls(Condition tls) {
+            return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
+                    leavingPods, tls);
+        }
     }
 
+    private static final Plan EMPTY_PLAN = new Plan(List.of(), Set.of(), Set.of(), Set.of(), Set.of(), Map.of());
+
+    /**
+     * The cluster's status after a round, in one pass: Paused, else ConfigurationError, else what the members
+     * answered with the Scaling condition (managed clusters), the TlsVerification condition (when it has one)
+     * and the links down that healing tracks.
+     */
     public static HarperClusterStatus cluster(HarperClusterStatus previous, Round round) {
+        if (round.paused()) {
+            return paused(previous, round.generation(), round.now());
+        }
+        if (round.configurationProblem() != null) {
+            return ConfigurationError.status(previous, round.configurationProblem(), round.generation(), round.now());
+        }
+        List<Condition> extra = new ArrayList<>();
+        if (round.leavingPods() != null) {
+            extra.add(scaling(round.leavingPods(), round.generation()));
+        }
+        if (round.tls() != null) {
+            extra.add(round.tls());
+        }
+        HarperClusterStatus status = observed(previous, round, extra);
+        if (round.leavingPods() != null && !round.leavingPods().isEmpty() && status.getPhase() == Phase.READY) {
+            status.setPhase(Phase.RECONCILING);
+        }
+        status.setLinksDown(linksDown(round.plan().linksDown()));
+        return status;
+    }
+
+    private static List<LinkDownStatus> linksDown(List<LinkDown> links) {
+        return links.isEmpty() ? null : links.stream()
+                .map(l -> new LinkDownStatus(l.a(), l.b(), timestamp(l.since()), l.lastAttempt() == null ? null : timestamp(l.lastAttempt())))
+                .toList();
+    }
+
+    /** The links down a previous status recorded, for the planner; an entry that cannot be read is left out. */
+    static List<LinkDown> linksDown(HarperClusterStatus previous) {
+        if (previous == null || previous.getLinksDown() == null) {
+            return List.of();
+        }
+        List<LinkDown> links = new ArrayList<>();
+        for (LinkDownStatus l : previous.getLinksDown()) {
+            try {
+                links.add(new LinkDown(l.getA(), l.getB(), Instant.parse(l.getSince()),
+                        l.getLastHealAttempt() == null ? null : Instant.parse(l.getLastHealAttempt())));
+            } catch (RuntimeException e) {    // edited by hand: that link starts again
+            }
+        }
+        return links;
+    }
+
+    private static String timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static HarperClusterStatus observed(HarperClusterStatus previous, Round round, List<Condition> extraConditions) {
         List<String> names = round.members().stream().map(ClusterMember::name).toList();
         ClusterHealth health = health(round);
         List<String> credentialProblems = credentialProblems(round);
@@ -70,6 +161,7 @@ public final class ClusterStatusBuilder {
                     "nodes no resource declares: " + String.join(", ", new TreeSet<>(round.plan().strays()))
                             + " (set spec.replication.pruneUnknownNodes to remove them)", gen));
         }
+        conditions.addAll(extraConditions);
 
         HarperClusterStatus status = new HarperClusterStatus();
         status.setObservedGeneration(gen);
@@ -135,23 +227,14 @@ public final class ClusterStatusBuilder {
     }
 
     /**
-     * The status of a cluster with managed instances, with its Scaling condition: True while the StatefulSet
-     * keeps pods that are being removed from the mesh before it shrinks (phase Reconciling meanwhile).
+     * The Scaling condition of a cluster with managed instances: True while the StatefulSet keeps pods that are
+     * being removed from the mesh before it shrinks (phase Reconciling meanwhile).
      */
-    public static HarperClusterStatus withScaling(HarperClusterStatus previous, HarperClusterStatus status, List<String> leavingPods,
-                                                  long generation, Instant now) {
-        Condition scaling = leavingPods.isEmpty()
+    static Condition scaling(List<String> leavingPods, long generation) {
+        return leavingPods.isEmpty()
                 ? Conditions.of(Conditions.SCALING, false, "AtDesiredReplicas", "", generation)
                 : Conditions.of(Conditions.SCALING, true, "RemovingMembers",
                 "removing " + String.join(", ", leavingPods) + " from the mesh before scaling down", generation);
-        HarperClusterStatus result = copy(status);
-        List<Condition> conditions = new ArrayList<>(result.getConditions());
-        conditions.addAll(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(scaling), now));
-        result.setConditions(conditions);
-        if (!leavingPods.isEmpty() && result.getPhase() == Phase.READY) {
-            result.setPhase(Phase.RECONCILING);
-        }
-        return result;
     }
 
     /** The status of a paused cluster: the previous one, with phase Paused and the Paused condition. */

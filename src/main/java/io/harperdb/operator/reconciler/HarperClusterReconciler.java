@@ -1,8 +1,9 @@
 package io.harperdb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterSpec;
@@ -35,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,8 +45,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String NODES_EVENT_SOURCE = "harpernodes";
     static final String STATEFULSETS_EVENT_SOURCE = "statefulsets";
     static final String PODS_EVENT_SOURCE = "pods";
+    static final String SERVICES_EVENT_SOURCE = "services";
+    static final String BUDGETS_EVENT_SOURCE = "poddisruptionbudgets";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
@@ -72,8 +75,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final Clock clock;
     private final ManagedResources managed;
     private final MemberAddressResolver addresses;
-    private final Map<ResourceID, Integer> failedRounds = new ConcurrentHashMap<>();
-    private final Map<ResourceID, LinkHealer> healers = new ConcurrentHashMap<>();
+    private final List<Step> steps;
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
@@ -83,6 +85,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         this.clock = clock;
         this.managed = managed;
         this.addresses = addresses;
+        this.steps = steps();
     }
 
     @Override
@@ -106,13 +109,26 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
+        // The Services and the PodDisruptionBudget: read from these caches, and one deleted comes back at once.
+        InformerEventSource<Service, HarperCluster> services = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, HarperCluster.class)
+                        .withName(SERVICES_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
+        InformerEventSource<PodDisruptionBudget, HarperCluster> budgets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PodDisruptionBudget.class, HarperCluster.class)
+                        .withName(BUDGETS_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
         InformerEventSource<Pod, HarperCluster> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, HarperCluster.class)
                         .withName(PODS_EVENT_SOURCE)
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, statefulSets, pods);
+        return List.of(nodes, statefulSets, services, budgets, pods);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -122,103 +138,152 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         return instance == null ? Set.of() : Set.of(new ResourceID(instance, resource.getMetadata().getNamespace()));
     }
 
-    @Override
-    public UpdateControl<HarperCluster> reconcile(HarperCluster cluster, Context<HarperCluster> context) {
-        KubernetesClient client = context.getClient();
-        HarperClusterSpec spec = cluster.getSpec();
-        long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
-        Duration pollInterval = pollInterval(spec);
-
-        if (Annotations.isPaused(cluster)) {
-            writeClusterStatus(client, cluster, ClusterStatusBuilder.paused(cluster.getStatus(), generation, clock.instant()));
-            return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(pollInterval);
-        }
-
-        String namespace = cluster.getMetadata().getNamespace();
-        Function<String, Optional<Secret>> secrets = new RoundSecrets(client, namespace);
-        List<HarperNode> nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
-        MemberResolver.Members members = MemberResolver.resolve(cluster, nodes, secrets);
-        boolean hasInstances = spec.getInstances() != null;
-        int desiredReplicas = ManagedMembers.replicas(cluster);
-        int currentReplicas = 0;
-        StatefulSet statefulSet = null;
-        MemberResolver.Members managedMembers = new MemberResolver.Members(List.of(), List.of());
-        if (hasInstances) {
-            Optional<String> problem = managed.configurationProblem(cluster);
-            if (problem.isPresent()) {    // a condition and an Event say why; retried on the poll interval, never thrown
-                writeClusterStatus(client, cluster, ConfigurationError.status(cluster.getStatus(), problem.get(), generation, clock.instant()));
-                return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(pollInterval);
-            }
-            managed.ensureAdminSecret(client, cluster, secrets);
-            managed.ensureServices(client, cluster);
-            managed.ensureDisruptionBudget(client, cluster);
-            StatefulSet existing = managed.existingStatefulSet(client, cluster);
-            currentReplicas = existing == null || existing.getSpec().getReplicas() == null ? 0 : existing.getSpec().getReplicas();
-            // Growing takes effect at once; shrinking waits until the leaving pods are out of the mesh.
-            statefulSet = managed.ensureStatefulSet(client, cluster, Math.max(desiredReplicas, currentReplicas));
-            managedMembers = MemberResolver.managed(cluster, desiredReplicas, currentReplicas, addresses, secrets);
-            members = members.plus(managedMembers);
-        }
-        Map<String, MemberObservation> observations = observer.observe(members.all().stream()
-                .filter(ClusterMember::hasCredentials).toList());
-
-        Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes = writtenRoutes(cluster.getStatus());
-        Plan plan = ReplicationPlanner.plan(planInput(spec, members, observations, writtenRoutes));
-        Map<String, ClusterMember> byName = new LinkedHashMap<>();
-        members.all().forEach(m -> byName.put(m.name(), m));
-        List<PlannedOperation> operations = plan.operations();
-        if (plan.isEmpty()) {
-            // Only when the planner has nothing to do: its operations change the links anyway.
-            ClusterHealth health = new ClusterHealth(members.staying(), observations, plan.invalid().keySet());
-            operations = healers.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkHealer())
-                    .heal(members.staying(), health);
-        }
-        List<OperationResult> results = executor.execute(cluster, operations, byName);
-        recordWrittenRoutes(results, observations, writtenRoutes);
-
-        List<String> stillLeaving = List.of();
-        if (hasInstances && desiredReplicas < currentReplicas) {
-            Set<String> recorded = ScaleDown.stillRecorded(members.staying(), managedMembers.leaving(), observations);
-            if (recorded.isEmpty()) {
-                LOG.info("cluster {}/{}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", namespace,
-                        cluster.getMetadata().getName(), desiredReplicas);
-                statefulSet = managed.ensureStatefulSet(client, cluster, desiredReplicas);
-            } else {
-                stillLeaving = managedMembers.leaving().stream().filter(m -> recorded.contains(m.name()))
-                        .map(ClusterMember::resourceName).toList();
-            }
-        }
-
-        ClusterStatusBuilder.Round round = new ClusterStatusBuilder.Round(members.staying(), observations, plan,
-                results, writtenRoutes, generation, clock.instant());
-        HarperClusterStatus status = ClusterStatusBuilder.cluster(cluster.getStatus(), round);
-        if (hasInstances) {
-            status = ClusterStatusBuilder.withScaling(cluster.getStatus(), status, stillLeaving, generation, clock.instant());
-        }
-        status = TlsVerification.withCondition(cluster.getStatus(), status, cluster, generation, clock.instant());
-        writeClusterStatus(client, cluster, status);
-        if (statefulSet != null && status.getPhase() == Phase.READY) {
-            rollNextPod(context, cluster, statefulSet);
-        }
-        for (HarperNode node : nodes) {
-            members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
-                    .ifPresent(member -> writeNodeStatus(client, node, ClusterStatusBuilder.node(node.getStatus(), member, round,
-                            Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
-        }
-        return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(nextPoll(cluster, status, results, pollInterval));
+    /** One named step of a round: reads and writes the round's {@link ClusterRound}. */
+    private record Step(String name, boolean evenWhenStopped, BiConsumer<ClusterRound, Context<HarperCluster>> action) {
     }
 
-    /** Deletes the next pod whose template is out of date, if the cluster is Ready for it (see {@link RollingRestart}). */
-    private void rollNextPod(Context<HarperCluster> context, HarperCluster cluster, StatefulSet statefulSet) {
-        String prefix = ResourceNames.statefulSet(cluster) + "-";
+    /**
+     * A round, in order (docs/design.md, "A round"). A stopped round (paused, or its resources cannot be made)
+     * runs only the steps that say so.
+     */
+    private List<Step> steps() {
+        return List.of(
+                new Step("ensure workloads", false, this::ensureWorkloads),
+                new Step("resolve members", false, this::resolveMembers),
+                new Step("observe", false, this::observe),
+                new Step("plan", false, (round, context) -> plan(round)),
+                new Step("act", false, this::act),
+                new Step("settle scale-down", false, this::settleScaleDown),
+                new Step("build status", true, (round, context) -> buildStatus(round)),
+                new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round.cluster, round.status)),
+                new Step("roll pods", false, this::rollPods),
+                new Step("write node statuses", false, this::writeNodeStatuses),
+                new Step("schedule the next poll", true, (round, context) -> scheduleNextPoll(round, backoff)));
+    }
+
+    @Override
+    public UpdateControl<HarperCluster> reconcile(HarperCluster cluster, Context<HarperCluster> context) {
+        ClusterRound round = new ClusterRound(cluster, clock.instant(), pollInterval(cluster.getSpec()));
+        for (Step step : steps) {
+            if (!round.stopped() || step.evenWhenStopped()) {
+                LOG.debug("cluster {}: {}", round.describe(), step.name());
+                step.action().accept(round, context);
+            }
+        }
+        return UpdateControl.<HarperCluster>noUpdate().rescheduleAfter(round.nextPoll);
+    }
+
+    /**
+     * Managed clusters: stops the round when the StatefulSet cannot be built (a condition and an Event say why;
+     * retried on the poll interval, never thrown); else the admin Secret, the Services and the
+     * PodDisruptionBudget, and the StatefulSet as it stands (written once, by {@link #settleScaleDown}).
+     */
+    void ensureWorkloads(ClusterRound round, Context<HarperCluster> context) {
+        KubernetesClient client = context.getClient();
+        round.secrets = new RoundSecrets(client, round.cluster.getMetadata().getNamespace());
+        if (!round.managed()) {
+            return;
+        }
+        round.configurationProblem = managed.configurationProblem(round.cluster).orElse(null);
+        if (round.configurationProblem != null) {
+            return;
+        }
+        ManagedResources.Current current = ManagedResources.Current.of(context);
+        managed.ensureAdminSecret(client, round.cluster, round.secrets);
+        managed.ensureServices(client, round.cluster, current);
+        managed.ensureDisruptionBudget(client, round.cluster, current);
+        round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
+    }
+
+    /** The HarperNodes naming the cluster, and its managed pods: staying ones and those leaving on a scale-down. */
+    void resolveMembers(ClusterRound round, Context<HarperCluster> context) {
+        round.nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
+        round.members = MemberResolver.resolve(round.cluster, round.nodes, round.secrets);
+        if (round.managed()) {
+            StatefulSet current = round.currentStatefulSet;
+            round.desiredReplicas = ManagedMembers.replicas(round.cluster);
+            round.currentReplicas = current == null || current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
+            round.managedMembers = MemberResolver.managed(round.cluster, round.desiredReplicas, round.currentReplicas, addresses,
+                    round.secrets);
+            round.members = round.members.plus(round.managedMembers);
+        }
+    }
+
+    /** cluster_status (and routes) of every member whose credentials could be read. */
+    void observe(ClusterRound round, Context<HarperCluster> context) {
+        round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials).toList());
+    }
+
+    /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */
+    static void plan(ClusterRound round) {
+        round.writtenRoutes = writtenRoutes(round.previousStatus());
+        PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes)
+                .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()));
+        round.plan = ReplicationPlanner.plan(input);
+    }
+
+    /** Sends the plan; a route edit that took is recorded as written. */
+    void act(ClusterRound round, Context<HarperCluster> context) {
+        Map<String, ClusterMember> byName = new LinkedHashMap<>();
+        round.members.all().forEach(m -> byName.put(m.name(), m));
+        round.results = executor.execute(round.cluster, round.plan.operations(), byName);
+        recordWrittenRoutes(round.results, round.observations, round.writtenRoutes);
+    }
+
+    /**
+     * Managed clusters: the one write of the StatefulSet this round. Growing takes effect at once; shrinking
+     * waits until no remaining member records the leaving pods ({@link ScaleDown}).
+     */
+    void settleScaleDown(ClusterRound round, Context<HarperCluster> context) {
+        if (!round.managed()) {
+            return;
+        }
+        int replicas = scaleDown(round);
+        if (replicas < round.currentReplicas) {
+            LOG.info("cluster {}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", round.describe(), replicas);
+        }
+        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context));
+    }
+
+    /** The StatefulSet's replicas this round, and the leaving pods still recorded ({@code round.stillLeaving}). Pure. */
+    static int scaleDown(ClusterRound round) {
+        Set<String> recorded = round.desiredReplicas < round.currentReplicas
+                ? ScaleDown.stillRecorded(round.members.staying(), round.managedMembers.leaving(), round.observations)
+                : Set.of();
+        round.stillLeaving = round.managedMembers.leaving().stream().filter(m -> recorded.contains(m.name()))
+                .map(ClusterMember::resourceName).toList();
+        return ScaleDown.replicas(round.desiredReplicas, round.currentReplicas, !recorded.isEmpty());
+    }
+
+    /** The cluster's status, in one pass. Pure. */
+    static void buildStatus(ClusterRound round) {
+        round.status = ClusterStatusBuilder.cluster(round.previousStatus(), round.forStatus());
+    }
+
+    /** Deletes the next pod whose template is out of date, when the whole cluster is Ready (see {@link RollingRestart}). */
+    void rollPods(ClusterRound round, Context<HarperCluster> context) {
+        if (round.statefulSet == null || round.status.getPhase() != Phase.READY) {
+            return;
+        }
+        String prefix = ResourceNames.statefulSet(round.cluster) + "-";
         List<RollingRestart.PodState> pods = context.getSecondaryResourcesAsStream(Pod.class)
                 .filter(p -> p.getMetadata().getName().startsWith(prefix))
                 .map(p -> new RollingRestart.PodState(p.getMetadata().getName(), ordinal(p.getMetadata().getName(), prefix),
                         TemplateHash.current(p), p.getMetadata().getDeletionTimestamp() != null, isReady(p)))
                 .toList();
-        int replicas = statefulSet.getSpec().getReplicas() == null ? 0 : statefulSet.getSpec().getReplicas();
-        RollingRestart.next(TemplateHash.desired(statefulSet), replicas, pods, true, Annotations.isPaused(cluster))
-                .ifPresent(pod -> managed.restartPod(context.getClient(), cluster, pod));
+        int replicas = round.statefulSet.getSpec().getReplicas() == null ? 0 : round.statefulSet.getSpec().getReplicas();
+        RollingRestart.next(TemplateHash.desired(round.statefulSet), replicas, pods)
+                .ifPresent(pod -> managed.restartPod(context.getClient(), round.cluster, pod));
+    }
+
+    /** The status of each HarperNode that is a staying member. */
+    void writeNodeStatuses(ClusterRound round, Context<HarperCluster> context) {
+        ClusterStatusBuilder.Round forStatus = round.forStatus();
+        for (HarperNode node : round.nodes) {
+            round.members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
+                    .ifPresent(member -> writeNodeStatus(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(), member,
+                            forStatus, Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
+        }
     }
 
     private static int ordinal(String pod, String prefix) {
@@ -297,17 +362,38 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 : io.harperdb.operator.api.Route.of(route.hostname(), route.port());
     }
 
-    private Duration nextPoll(HarperCluster cluster, HarperClusterStatus status, List<OperationResult> results, Duration pollInterval) {
-        ResourceID id = ResourceID.fromResource(cluster);
-        boolean failed = results.stream().anyMatch(r -> !r.succeeded() && !r.skipped())
+    /**
+     * When to look again. Failing (an operation failed, or phase Failed or Degraded): backoff by how long the
+     * cluster has not been Ready (its Ready condition's lastTransitionTime, kept in status), at most the poll
+     * interval; converging: soon; Ready or stopped: the poll interval. Pure but for the backoff's jitter.
+     */
+    static void scheduleNextPoll(ClusterRound round, Backoff backoff) {
+        HarperClusterStatus status = round.status;
+        boolean failed = round.results.stream().anyMatch(r -> !r.succeeded() && !r.skipped())
                 || status.getPhase() == Phase.FAILED || status.getPhase() == Phase.DEGRADED;
-        if (failed) {
-            int attempt = failedRounds.merge(id, 1, Integer::sum);
-            Duration delay = backoff.delay(attempt);
-            return delay.compareTo(pollInterval) > 0 ? pollInterval : delay;
+        if (round.stopped() || status.getPhase() == Phase.READY) {
+            round.nextPoll = round.pollInterval;
+        } else if (failed) {
+            Duration delay = backoff.delayAfter(Duration.between(notReadySince(status, round.now), round.now));
+            round.nextPoll = delay.compareTo(round.pollInterval) > 0 ? round.pollInterval : delay;
+        } else {
+            round.nextPoll = CONVERGING_INTERVAL;
         }
-        failedRounds.remove(id);
-        return status.getPhase() == Phase.READY ? pollInterval : CONVERGING_INTERVAL;
+    }
+
+    /** When the Ready condition last turned False; {@code now} when it cannot be read. */
+    static Instant notReadySince(HarperClusterStatus status, Instant now) {
+        return status.getConditions() == null ? now : status.getConditions().stream()
+                .filter(c -> Conditions.READY.equals(c.getType()) && "False".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+                .findFirst()
+                .map(c -> {
+                    try {
+                        return Instant.parse(c.getLastTransitionTime());
+                    } catch (RuntimeException e) {
+                        return now;
+                    }
+                })
+                .orElse(now);
     }
 
     private static Duration pollInterval(HarperClusterSpec spec) {

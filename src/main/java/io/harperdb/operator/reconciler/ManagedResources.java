@@ -34,10 +34,27 @@ import org.slf4j.LoggerFactory;
  * Keeps the Kubernetes resources of a cluster's managed instances as the builders in
  * {@code io.harperdb.operator.resources} describe them: creates what is missing and updates, with JSON
  * Patch, only the fields the operator sets (the API server adds defaults to the rest, which must not
- * count as a difference). The admin Secret is only ever created.
+ * count as a difference). The current objects are read from the informer caches ({@link Current}), never
+ * with a GET; an informer also brings a deleted object back at once. The admin Secret is only ever created.
  */
 public class ManagedResources {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedResources.class);
+
+    /** Where the current owned objects are read: the informer caches of the reconciliation's context. */
+    @FunctionalInterface
+    public interface Current {
+        <T extends HasMetadata> Optional<T> get(Class<T> kind, String name);
+
+        /** The context's secondary resources of that kind, by name. */
+        static Current of(io.javaoperatorsdk.operator.api.reconciler.Context<?> context) {
+            return new Current() {
+                @Override
+                public <T extends HasMetadata> Optional<T> get(Class<T> kind, String name) {
+                    return context.getSecondaryResourcesAsStream(kind).filter(r -> name.equals(r.getMetadata().getName())).findFirst();
+                }
+            };
+        }
+    }
 
     private final DesiredStatefulSet statefulSets;
     private final EventRecorder events;
@@ -48,15 +65,9 @@ public class ManagedResources {
     }
 
     /**
-     * Creates the admin Secret when none of its name exists. Never updates it: the members were
-     * installed with its password. Logs its name only.
+     * Creates the admin Secret when none of its name exists, reading it through the round's {@code secrets}. Never
+     * updates it: the members were installed with its password. Logs its name only.
      */
-    public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster) {
-        String namespace = cluster.getMetadata().getNamespace();
-        ensureAdminSecret(client, cluster, name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
-    }
-
-    /** As {@link #ensureAdminSecret(KubernetesClient, HarperCluster)}, reading the Secret through the round's {@code secrets}. */
     public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets) {
         String namespace = cluster.getMetadata().getNamespace();
         String name = ResourceNames.adminSecret(cluster);
@@ -94,32 +105,32 @@ public class ManagedResources {
         return Optional.of(problem);
     }
 
-    public void ensureServices(KubernetesClient client, HarperCluster cluster) {
+    public void ensureServices(KubernetesClient client, HarperCluster cluster, Current current) {
         for (Service desired : List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster))) {
-            ensure(client, cluster, desired, ManagedResources::sameServiceSpec, (current, d) -> {
-                current.getSpec().setPorts(d.getSpec().getPorts());
-                current.getSpec().setSelector(d.getSpec().getSelector());
-                current.getSpec().setPublishNotReadyAddresses(d.getSpec().getPublishNotReadyAddresses());
+            ensure(client, cluster, desired, current, ManagedResources::sameServiceSpec, (stored, d) -> {
+                stored.getSpec().setPorts(d.getSpec().getPorts());
+                stored.getSpec().setSelector(d.getSpec().getSelector());
+                stored.getSpec().setPublishNotReadyAddresses(d.getSpec().getPublishNotReadyAddresses());
             });
         }
     }
 
-    public void ensureDisruptionBudget(KubernetesClient client, HarperCluster cluster) {
-        ensure(client, cluster, DesiredDisruptionBudget.build(cluster),
+    public void ensureDisruptionBudget(KubernetesClient client, HarperCluster cluster, Current current) {
+        ensure(client, cluster, DesiredDisruptionBudget.build(cluster), current,
                 (existing, desired) -> Objects.equals(existing.getSpec().getMaxUnavailable(), desired.getSpec().getMaxUnavailable())
                         && Objects.equals(existing.getSpec().getSelector(), desired.getSpec().getSelector())
                         && Objects.equals(existing.getSpec().getUnhealthyPodEvictionPolicy(), desired.getSpec().getUnhealthyPodEvictionPolicy()),
-                (current, desired) -> {
-                    current.getSpec().setMaxUnavailable(desired.getSpec().getMaxUnavailable());
-                    current.getSpec().setMinAvailable(null);
-                    current.getSpec().setSelector(desired.getSpec().getSelector());
-                    current.getSpec().setUnhealthyPodEvictionPolicy(desired.getSpec().getUnhealthyPodEvictionPolicy());
+                (stored, desired) -> {
+                    stored.getSpec().setMaxUnavailable(desired.getSpec().getMaxUnavailable());
+                    stored.getSpec().setMinAvailable(null);
+                    stored.getSpec().setSelector(desired.getSpec().getSelector());
+                    stored.getSpec().setUnhealthyPodEvictionPolicy(desired.getSpec().getUnhealthyPodEvictionPolicy());
                 });
     }
 
-    public StatefulSet existingStatefulSet(KubernetesClient client, HarperCluster cluster) {
-        return client.apps().statefulSets().inNamespace(cluster.getMetadata().getNamespace())
-                .withName(ResourceNames.statefulSet(cluster)).get();
+    /** The cluster's StatefulSet as the informer has it; null when there is none. */
+    public StatefulSet existingStatefulSet(HarperCluster cluster, Current current) {
+        return current.get(StatefulSet.class, ResourceNames.statefulSet(cluster)).orElse(null);
     }
 
     /**
@@ -127,19 +138,19 @@ public class ManagedResources {
      * leave the mesh). The template is compared by its hash, the fields the API server defaults aside.
      * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
      */
-    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas) {
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current) {
         StatefulSet desired = statefulSets.build(cluster);
         desired.getSpec().setReplicas(replicas);
-        return ensure(client, cluster, desired,
+        return ensure(client, cluster, desired, current,
                 (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())
                         && Objects.equals(TemplateHash.desired(existing), TemplateHash.desired(d))
                         && Objects.equals(existing.getSpec().getPersistentVolumeClaimRetentionPolicy(), d.getSpec().getPersistentVolumeClaimRetentionPolicy())
                         && Objects.equals(existing.getSpec().getUpdateStrategy(), d.getSpec().getUpdateStrategy()),
-                (current, d) -> {
-                    current.getSpec().setReplicas(d.getSpec().getReplicas());
-                    current.getSpec().setTemplate(d.getSpec().getTemplate());
-                    current.getSpec().setPersistentVolumeClaimRetentionPolicy(d.getSpec().getPersistentVolumeClaimRetentionPolicy());
-                    current.getSpec().setUpdateStrategy(d.getSpec().getUpdateStrategy());
+                (stored, d) -> {
+                    stored.getSpec().setReplicas(d.getSpec().getReplicas());
+                    stored.getSpec().setTemplate(d.getSpec().getTemplate());
+                    stored.getSpec().setPersistentVolumeClaimRetentionPolicy(d.getSpec().getPersistentVolumeClaimRetentionPolicy());
+                    stored.getSpec().setUpdateStrategy(d.getSpec().getUpdateStrategy());
                 });
     }
 
@@ -152,17 +163,27 @@ public class ManagedResources {
     }
 
     /**
-     * Creates {@code desired} when absent; otherwise, when its owned spec fields, labels or owner reference
-     * differ, patches those onto the stored object (JSON Patch, computed by fabric8 from the edit).
+     * Creates {@code desired} when the cache has none; otherwise, when its owned spec fields, labels or owner
+     * reference differ, patches those onto the stored object (JSON Patch, computed by fabric8 from the edit).
+     * A create refused because the object exists (the cache had not seen it yet) leaves it to the next round.
      */
-    private static <T extends HasMetadata> T ensure(KubernetesClient client, HarperCluster cluster, T desired,
+    @SuppressWarnings("unchecked")
+    private static <T extends HasMetadata> T ensure(KubernetesClient client, HarperCluster cluster, T desired, Current cache,
                                                     BiPredicate<T, T> sameSpec, BiConsumer<T, T> copySpec) {
         String what = desired.getKind() + " " + desired.getMetadata().getName();
         String clusterName = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
-        T existing = client.resource(desired).get();
+        T existing = cache.get((Class<T>) desired.getClass(), desired.getMetadata().getName()).orElse(null);
         if (existing == null) {
             LOG.info("cluster {}: creating {}", clusterName, what);
-            return client.resource(desired).create();
+            try {
+                return client.resource(desired).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                LOG.info("cluster {}: {} exists already; compared at the next round", clusterName, what);
+                return desired;
+            }
         }
         OwnerReference owner = OwnerReferences.controller(cluster);
         if (sameSpec.test(existing, desired) && hasLabels(existing, desired) && isOwnedBy(existing, owner)) {

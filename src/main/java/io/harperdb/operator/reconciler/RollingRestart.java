@@ -27,15 +27,14 @@ public final class RollingRestart {
     }
 
     /**
-     * The pod to delete now, if any.
+     * The pod to delete now, if any. Asked only in a round whose cluster is Ready (every member reachable and
+     * connected to all others) and not paused.
      *
-     * @param desiredHash  the StatefulSet's template hash; null (no StatefulSet yet) rolls nothing
-     * @param replicas     the StatefulSet's replicas: pods 0..replicas-1 are expected
-     * @param clusterReady every member is reachable and connected to all others (phase Ready)
-     * @param paused       the cluster's reconciliation is paused
+     * @param desiredHash the StatefulSet's template hash; null (no StatefulSet yet) rolls nothing
+     * @param replicas    the StatefulSet's replicas: pods 0..replicas-1 are expected
      */
-    public static Optional<String> next(String desiredHash, int replicas, List<PodState> pods, boolean clusterReady, boolean paused) {
-        if (paused || desiredHash == null || !clusterReady) {
+    public static Optional<String> next(String desiredHash, int replicas, List<PodState> pods) {
+        if (desiredHash == null) {
             return Optional.empty();
         }
         List<PodState> expected = pods.stream().filter(p -> p.ordinal() >= 0 && p.ordinal() < replicas).toList();

@@ -16,9 +16,22 @@ import java.util.Set;
  *                             replication (see {@link PlannedOperation.DeleteNodeRecords})
  * @param invalid              declared members left out of the plan, with the reason (no identity, bad
  *                             subscriptions, declared twice)
+ * @param linksDown            links between full members that are down while nothing else is to be done, with
+ *                             since when (see "Healing" in docs/planner.md); hand them to the next round's input
  */
 public record Plan(List<PlannedOperation> operations, Set<String> strays, Set<String> waitingFor,
-                   Set<String> routesPendingRestart, Set<String> rejoining, Map<String, String> invalid) {
+                   Set<String> routesPendingRestart, Set<String> rejoining, Map<String, String> invalid,
+                   List<LinkDown> linksDown) {
+
+    public Plan {
+        linksDown = linksDown == null ? List.of() : List.copyOf(linksDown);
+    }
+
+    /** A plan that tracks no link down. */
+    public Plan(List<PlannedOperation> operations, Set<String> strays, Set<String> waitingFor,
+                Set<String> routesPendingRestart, Set<String> rejoining, Map<String, String> invalid) {
+        this(operations, strays, waitingFor, routesPendingRestart, rejoining, invalid, List.of());
+    }
 
     /** Nothing to send. */
     public boolean isEmpty() {

@@ -180,6 +180,7 @@ public final class ReplicationPlanner {
             operations.addAll(adds);
             operations.addAll(updates);
             operations.addAll(routes);
+            List<LinkDown> linksDown = operations.isEmpty() ? planHealing(operations) : List.of();
             requireSendable(operations);
 
             Set<String> waitingFor = new TreeSet<>();
@@ -193,7 +194,8 @@ public final class ReplicationPlanner {
                     Collections.unmodifiableSet(waitingFor),
                     Collections.unmodifiableSet(routesPendingRestart),
                     Collections.unmodifiableSet(rejoining),
-                    Collections.unmodifiableMap(invalid));
+                    Collections.unmodifiableMap(invalid),
+                    linksDown);
         }
 
         // ---- input ------------------------------------------------------------------------------
@@ -635,6 +637,23 @@ public final class ReplicationPlanner {
                 }
             }
             return pendingRestart;
+        }
+
+        // ---- healing ------------------------------------------------------------------------------
+
+        /**
+         * Only when nothing else is to be done (other operations change the links anyway): links between
+         * reachable full members that stay down get an add_node by {@link Healing}'s time rules. Returns
+         * the links down, with since when, for the next round.
+         */
+        private List<LinkDown> planHealing(List<PlannedOperation> operations) {
+            List<DesiredMember> full = new ArrayList<>();
+            for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
+                if (!partial[i]) full.add(new DesiredMember(names[i], fullConnection(i), List.of()));
+            }
+            Healing.Result healing = Healing.plan(input, full);
+            operations.addAll(healing.operations());
+            return healing.linksDown();
         }
 
         // ---- the final check -----------------------------------------------------------------------

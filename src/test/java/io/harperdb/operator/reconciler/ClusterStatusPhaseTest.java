@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The cluster's phase and readyMembers, one row per situation. Ready means every declared member is valid,
+ * The status users read, table-driven: phase, conditions and readyMembers, one row per situation. Ready means every declared member is valid,
  * reachable and linked (seen from either end) to every peer it replicates with, and nothing is left to do.
  */
 class ClusterStatusPhaseTest {
@@ -87,6 +87,83 @@ class ClusterStatusPhaseTest {
         assertThat(status.getReadyMembers()).isEqualTo(row.readyMembers());
         assertThat(status.getConditions()).filteredOn(c -> Conditions.READY.equals(c.getType())).singleElement()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo(row.phase() == Phase.READY ? "True" : "False"));
+    }
+
+    /**
+     * The rounds that are not only about members, through the same one pass: Scaling (a managed cluster), a
+     * configuration error, a pause. {@code previous} is a Ready cluster of three.
+     *
+     * @param round      the round, on top of a full mesh a, b, c with nothing to do
+     * @param conditions type -> expected "status/reason" (absent = no such condition)
+     */
+    record Case(String situation, java.util.function.UnaryOperator<ClusterStatusBuilder.Round> round, Phase phase,
+                String readyMembers, Map<String, String> conditions) {
+        @Override
+        public String toString() {
+            return situation;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("a managed cluster at its replicas", r -> r.withLeavingPods(List.of()), Phase.READY, "3/3",
+                        Map.of(Conditions.READY, "True/AllMembersReady", Conditions.SCALING, "False/AtDesiredReplicas",
+                                Conditions.RECONCILED, "True/UpToDate", Conditions.DEGRADED, "False/AllMembersConnected",
+                                Conditions.PAUSED, "False/ReconciliationActive")),
+                new Case("a managed cluster waiting for a leaving pod to be out of the mesh", r -> r.withLeavingPods(List.of("demo-3")),
+                        Phase.RECONCILING, "3/3", Map.of(Conditions.READY, "True/AllMembersReady", Conditions.SCALING, "True/RemovingMembers")),
+                new Case("a cluster without managed instances", r -> r, Phase.READY, "3/3", Map.of(Conditions.READY, "True/AllMembersReady")),
+                new Case("managed instances that verify TLS", r -> r.withLeavingPods(List.of())
+                        .withTls(TlsVerification.condition(tlsVerifying(), 1).orElseThrow()), Phase.READY, "3/3",
+                        Map.of(Conditions.TLS_VERIFICATION, "False/" + TlsVerification.SELF_SIGNED, Conditions.SCALING, "False/AtDesiredReplicas")),
+                new Case("a configuration error", r -> ClusterStatusBuilder.Round.stopped(2, Instant.EPOCH, false, "OPERATOR_IMAGE is bad"),
+                        Phase.FAILED, "3/3", Map.of(Conditions.READY, "False/" + ConfigurationError.REASON,
+                        Conditions.RECONCILED, "False/" + ConfigurationError.REASON, Conditions.PAUSED, "False/ReconciliationActive",
+                        Conditions.DEGRADED, "False/AllMembersConnected")),
+                new Case("paused", r -> ClusterStatusBuilder.Round.stopped(2, Instant.EPOCH, true, null), Phase.PAUSED, "3/3",
+                        Map.of(Conditions.PAUSED, "True/AnnotationSet", Conditions.READY, "True/AllMembersReady")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void oneStatusPassForEveryKindOfRound(Case c) {
+        Row mesh = rows().filter(r -> r.situation().equals("a full mesh, nothing to do")).findFirst().orElseThrow();
+        HarperClusterStatus previous = ClusterStatusBuilder.cluster(null, round(mesh));
+
+        HarperClusterStatus status = ClusterStatusBuilder.cluster(previous, c.round().apply(round(mesh)));
+
+        assertThat(status.getPhase()).isEqualTo(c.phase());
+        assertThat(status.getReadyMembers()).as("kept from the previous status when the round stopped").isEqualTo(c.readyMembers());
+        c.conditions().forEach((type, expected) -> assertThat(status.getConditions()).filteredOn(x -> type.equals(x.getType()))
+                .singleElement().satisfies(x -> assertThat(x.getStatus() + "/" + x.getReason()).as(type).isEqualTo(expected)));
+        assertThat(status.getConditions()).extracting(x -> x.getType()).doesNotHaveDuplicates();
+        if (!c.conditions().containsKey(Conditions.SCALING)) {
+            assertThat(status.getConditions()).noneMatch(x -> Conditions.SCALING.equals(x.getType()));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void linksDownGoToStatusAndBackToThePlanner() {
+        Row mesh = rows().filter(r -> r.situation().equals("one link down at both ends")).findFirst().orElseThrow();
+        ClusterStatusBuilder.Round round = round(mesh);
+        Instant since = Instant.parse("2025-01-01T00:00:00Z");
+        List<io.harperdb.replication.plan.LinkDown> down = List.of(new io.harperdb.replication.plan.LinkDown("a", "b", since, since.plusSeconds(30)));
+        Plan plan = new Plan(List.of(), Set.of(), Set.of(), Set.of(), Set.of(), Map.of(), down);
+        HarperClusterStatus status = ClusterStatusBuilder.cluster(null, new ClusterStatusBuilder.Round(round.members(), round.observations(),
+                plan, List.of(), Map.of(), 1, since.plusSeconds(60)));
+
+        assertThat(status.getLinksDown()).singleElement().satisfies(l -> {
+            assertThat(l.getSince()).isEqualTo("2025-01-01T00:00:00Z");
+            assertThat(l.getLastHealAttempt()).isEqualTo("2025-01-01T00:00:30Z");
+        });
+        assertThat(ClusterStatusBuilder.linksDown(status)).isEqualTo(down);
+        assertThat(ClusterStatusBuilder.cluster(status, round).getLinksDown()).as("none down: none kept").isNull();
+    }
+
+    private static io.harperdb.operator.api.HarperCluster tlsVerifying() {
+        io.harperdb.operator.api.HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
+        cluster.getSpec().getTls().setVerify(true);
+        return cluster;
     }
 
     private static ClusterStatusBuilder.Round round(Row row) {

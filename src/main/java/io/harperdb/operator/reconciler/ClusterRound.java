@@ -1,0 +1,106 @@
+package io.harperdb.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.HarperClusterStatus;
+import io.harperdb.operator.api.HarperNode;
+import io.harperdb.operator.api.Route;
+import io.harperdb.replication.plan.Plan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What one reconciliation round of a HarperCluster learns, filled in by the steps of
+ * {@link HarperClusterReconciler} in order (each field says which step writes it). Nothing in it outlives the
+ * round: what must survive until the next one is written to the cluster's status.
+ */
+final class ClusterRound {
+    static final MemberResolver.Members NO_MEMBERS = new MemberResolver.Members(List.of(), List.of());
+
+    final HarperCluster cluster;
+    /** The round's clock: every timestamp and time-based decision of the round uses it. */
+    final Instant now;
+    final long generation;
+    final Duration pollInterval;
+    final boolean paused;
+
+    // ensure workloads
+    /** Why the managed resources cannot be made; the round then only says so. */
+    String configurationProblem;
+    /** Secrets by name, each read once in this round. */
+    Function<String, Optional<Secret>> secrets = name -> Optional.empty();
+    /** The StatefulSet as it stands before this round writes it (null: none yet, or not managed). */
+    StatefulSet currentStatefulSet;
+
+    // resolve members
+    List<HarperNode> nodes = List.of();
+    MemberResolver.Members members = NO_MEMBERS;
+    MemberResolver.Members managedMembers = NO_MEMBERS;
+    int desiredReplicas;
+    int currentReplicas;
+
+    // observe
+    Map<String, MemberObservation> observations = Map.of();
+
+    // plan
+    /** Per member, the routes the operator last wrote to its config (status, then this round's edits). */
+    Map<String, List<Route>> writtenRoutes = new HashMap<>();
+    Plan plan;
+
+    // act
+    List<OperationResult> results = List.of();
+
+    // settle scale-down
+    /** Managed pods kept because remaining members still record them. */
+    List<String> stillLeaving = List.of();
+    /** The StatefulSet as this round wrote it (at most one write per round). */
+    StatefulSet statefulSet;
+
+    // build status
+    HarperClusterStatus status;
+
+    // schedule the next poll
+    Duration nextPoll;
+
+    ClusterRound(HarperCluster cluster, Instant now, Duration pollInterval) {
+        this.cluster = cluster;
+        this.now = now;
+        this.generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
+        this.pollInterval = pollInterval;
+        this.paused = Annotations.isPaused(cluster);
+    }
+
+    /** The cluster runs HarperDB pods of its own (spec.instances). */
+    boolean managed() {
+        return cluster.getSpec().getInstances() != null;
+    }
+
+    /** Paused, or its resources cannot be made: the round only reports that. */
+    boolean stopped() {
+        return paused || configurationProblem != null;
+    }
+
+    HarperClusterStatus previousStatus() {
+        return cluster.getStatus();
+    }
+
+    /** What the status builder reads of this round. */
+    ClusterStatusBuilder.Round forStatus() {
+        if (stopped()) {
+            return ClusterStatusBuilder.Round.stopped(generation, now, paused, configurationProblem);
+        }
+        return new ClusterStatusBuilder.Round(members.staying(), observations, plan, results, writtenRoutes, generation, now)
+                .withLeavingPods(managed() ? stillLeaving : null)
+                .withTls(TlsVerification.condition(cluster, generation).orElse(null));
+    }
+
+    String describe() {
+        return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+    }
+}

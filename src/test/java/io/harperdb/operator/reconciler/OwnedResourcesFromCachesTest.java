@@ -1,0 +1,112 @@
+package io.harperdb.operator.reconciler;
+
+import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.resources.MemberAddress;
+import io.harperdb.operator.testing.MockKubernetes;
+import io.harperdb.operator.testing.RunningOperator;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The objects the operator owns (StatefulSet, both Services, PodDisruptionBudget) are read from informer
+ * caches, never with a GET, and one deleted comes back at once. A Ready one-member managed cluster on the mock
+ * API server, its pod stood in by {@link StandIn}.
+ */
+class OwnedResourcesFromCachesTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Owned objects by name: what a GET that bypasses the caches asks for (informers list and watch by collection). */
+    private static final String OWNED_BY_NAME = ".*/(statefulsets|services|poddisruptionbudgets)/[^/?]+";
+
+    private MockKubernetes kubernetes;
+    private KubernetesClient user;
+    private StandIn pod;
+    private RunningOperator operator;
+
+    @BeforeEach
+    void start() {
+        kubernetes = new MockKubernetes();
+        user = kubernetes.newUserClient();
+        pod = new StandIn("demo-0", List.of(), true);
+        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
+                (cluster, ordinal) -> new MemberAddress("demo-" + ordinal, "demo-" + ordinal, "demo-" + ordinal, pod.url()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        operator.close();
+        pod.close();
+        user.close();
+        kubernetes.close();
+    }
+
+    @Test
+    void aDeletedServiceOrBudgetOrStatefulSetComesBackWithoutWaitingForThePoll() {
+        createReadyCluster("10m");    // the next poll is ten minutes away
+
+        for (Supplier<? extends io.fabric8.kubernetes.api.model.HasMetadata> owned : List.<Supplier<? extends io.fabric8.kubernetes.api.model.HasMetadata>>of(
+                () -> service("demo"), () -> service("demo-hdb"), this::budget, this::statefulSet)) {
+            io.fabric8.kubernetes.api.model.HasMetadata before = owned.get();
+            user.resource(before).delete();
+            var back = await(before.getKind() + " " + before.getMetadata().getName() + " back").atMost(Duration.ofSeconds(15))
+                    .until(owned::get, o -> o != null && !o.getMetadata().getUid().equals(before.getMetadata().getUid()));
+            assertThat(back.getMetadata().getName()).isEqualTo(before.getMetadata().getName());
+        }
+    }
+
+    @Test
+    void anIdleManagedClusterReadsNoOwnedObjectByGetAndWritesNothing() {
+        createReadyCluster("2s");
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        int roundsBefore = statusReads();
+        kubernetes.clearRequests();
+
+        // Several rounds (pollInterval 2s, Ready).
+        await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(9)).until(() -> true);
+
+        List<MockKubernetes.Request> requests = kubernetes.requests();
+        assertThat(statusReads()).as("rounds ran meanwhile").isGreaterThan(roundsBefore + 2);
+        assertThat(requests).as("no GET of an owned object: they come from the informers").noneMatch(r -> r.path().matches(OWNED_BY_NAME));
+        assertThat(requests).as("nothing written").allMatch(MockKubernetes.Request::isRead);
+        assertThat(requests).as("per round, one GET of the admin Secret by name (RoundSecrets) and nothing else")
+                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v1/namespaces/" + NAMESPACE + "/secrets/demo-admin"));
+    }
+
+    private void createReadyCluster(String pollInterval) {
+        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 1);
+        cluster.getSpec().setPollInterval(pollInterval);
+        user.resource(cluster).create();
+        await("Ready").atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+                c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.READY);
+        await().atMost(WAIT).until(() -> statefulSet() != null && service("demo") != null && service("demo-hdb") != null && budget() != null);
+    }
+
+    /** cluster_status calls so far: one per round. */
+    private int statusReads() {
+        return (int) pod.operations().stream().filter("cluster_status"::equals).count();
+    }
+
+    private StatefulSet statefulSet() {
+        return user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
+    }
+
+    private Service service(String name) {
+        return user.services().inNamespace(NAMESPACE).withName(name).get();
+    }
+
+    private PodDisruptionBudget budget() {
+        return user.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("demo").get();
+    }
+}

@@ -1,0 +1,74 @@
+package io.harperdb.operator.reconciler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.mockwebserver.Dispatcher;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+
+/**
+ * A HarperDB Operations API stood in by MockWebServer: hdb_nodes holds a full record of each given peer, and
+ * cluster_status shows every link connected or every link down; any other operation succeeds. Records the operations it was sent.
+ */
+final class StandIn implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MockWebServer server = new MockWebServer();
+    private final List<String> operations = new CopyOnWriteArrayList<>();
+
+    StandIn(String nodeName, List<String> peers, boolean connected) {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String operation;
+                try {
+                    operation = JSON.readTree(request.getBody().readUtf8()).path("operation").asText();
+                } catch (IOException e) {
+                    return new MockResponse().setResponseCode(400).setBody("{\"error\":\"not JSON\"}");
+                }
+                operations.add(operation);
+                Object body = switch (operation) {
+                    case "cluster_status" -> Map.of("node_name", nodeName, "is_enabled", true, "connections", peers.stream()
+                            .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true,
+                                    "database_sockets", List.of(Map.of("database", "system", "connected", connected))))
+                            .toList());
+                    // system.hdb_nodes: its own record and one full record per peer
+                    case "search_by_value" -> java.util.stream.Stream.concat(java.util.stream.Stream.of(nodeName), peers.stream())
+                            .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true)).toList();
+                    case "cluster_get_routes" -> List.of();
+                    default -> Map.of("message", "Successfully completed " + operation);
+                };
+                try {
+                    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                            .setBody(JSON.writeValueAsString(body));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String url() {
+        return server.url("/").toString();
+    }
+
+    /** The operations sent so far, reads included. */
+    List<String> operations() {
+        return List.copyOf(operations);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.shutdown();
+    }
+}

@@ -1,0 +1,161 @@
+package io.harperdb.replication.plan;
+
+import static io.harperdb.replication.plan.Fixtures.full;
+import static io.harperdb.replication.plan.Fixtures.partial;
+import static io.harperdb.replication.plan.Fixtures.sub;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.harperdb.replication.client.AddNodeRequest;
+import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.DatabaseSocket;
+import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.plan.PlannedOperation.AddNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planner's healing section (docs/planner.md, "Healing"): a link between two full members that stays
+ * down while both answer and nothing else is to be done gets one add_node after {@link Healing#AFTER}, then
+ * one every {@link Healing#EVERY}; decided by time from since when it is down, never by counting rounds.
+ */
+class PlannerHealingTest {
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private final DesiredMember a = full("a");
+    private final DesiredMember b = full("b");
+
+    /** One round at {@code now}, handed the links down of the previous one. */
+    private Plan round(Instant now, List<LinkDown> linksDown, Map<String, ObservedMember> observed, DesiredMember... desired) {
+        PlanInput input = new PlanInput(List.of(desired), observed, Set.of(), List.of(), false).healing(now, linksDown);
+        Plan plan = ReplicationPlanner.plan(input);
+        Fixtures.assertSendable(plan, input);
+        return plan;
+    }
+
+    @Test
+    void aLinkDownThirtySecondsGetsOneAddNodeThenOneEveryFiveMinutes() {
+        List<LinkDown> down = List.of();
+        Instant now = T0;
+        // many rounds in the first 30 s (events bring rounds early): none heals sooner
+        for (int second = 0; second < 30; second += 2) {
+            now = T0.plusSeconds(second);
+            Plan plan = round(now, down, meshDown(), a, b);
+            assertThat(plan.operations()).as("at %ds", second).isEmpty();
+            down = plan.linksDown();
+            assertThat(down).singleElement().isEqualTo(new LinkDown("a", "b", T0, null));
+        }
+        Plan healing = round(T0.plus(Healing.AFTER), down, meshDown(), a, b);
+        assertThat(healing.operations()).containsExactly(new AddNode("a", connectionOf(b)));
+        down = healing.linksDown();
+        assertThat(down).containsExactly(new LinkDown("a", "b", T0, T0.plus(Healing.AFTER)));
+
+        Instant retry = T0.plus(Healing.AFTER).plus(Healing.EVERY);
+        assertThat(round(retry.minusSeconds(1), down, meshDown(), a, b).operations()).isEmpty();
+        assertThat(round(retry, down, meshDown(), a, b).operations()).hasSize(1);
+    }
+
+    @Test
+    void aLinkThatComesBackStartsAgain() {
+        List<LinkDown> down = round(T0, List.of(), meshDown(), a, b).linksDown();
+        Plan up = round(T0.plusSeconds(10), down, mesh(true), a, b);
+        assertThat(up.operations()).isEmpty();
+        assertThat(up.linksDown()).isEmpty();
+        Plan downAgain = round(T0.plusSeconds(40), up.linksDown(), meshDown(), a, b);
+        assertThat(downAgain.operations()).as("down again only now").isEmpty();
+        assertThat(downAgain.linksDown()).containsExactly(new LinkDown("a", "b", T0.plusSeconds(40), null));
+    }
+
+    @Test
+    void aPairWithoutRecordsIsMendedToo() {
+        // a deletion replicated late took the records away; gossip did not bring them back
+        Map<String, ObservedMember> unrecorded = Map.of(
+                "a", ObservedMember.reachable("a", new ClusterStatus("a", "wss://a:9933", true, List.of())),
+                "b", ObservedMember.reachable("b", new ClusterStatus("b", "wss://b:9933", true, List.of())));
+        // two lone members are bootstrapped first: configure_cluster, no healing that round
+        Plan bootstrap = round(T0, List.of(), unrecorded, a, b);
+        assertThat(bootstrap.operations()).singleElement().isInstanceOf(PlannedOperation.ConfigureCluster.class);
+        assertThat(bootstrap.linksDown()).isEmpty();
+        // with a third member meshed with both, the pair a-b without records is a gap the planner sees no other way
+        DesiredMember c = full("c");
+        Map<String, ObservedMember> gap = Map.of(
+                "a", ObservedMember.reachable("a", status("a", peer("c", true))),
+                "b", ObservedMember.reachable("b", status("b", peer("c", true))),
+                "c", ObservedMember.reachable("c", status("c", peer("a", true), peer("b", true))));
+        Plan first = round(T0, List.of(), gap, a, b, c);
+        assertThat(first.operations()).isEmpty();
+        assertThat(round(T0.plus(Healing.AFTER), first.linksDown(), gap, a, b, c).operations())
+                .containsExactly(new AddNode("a", connectionOf(b)));
+    }
+
+    @Test
+    void nothingIsSentForAMemberThePlannerJudgedInvalid() {
+        // issue 8: the healer sent add_node wss://... for a url-only member the planner had refused
+        DesiredMember misnamed = new DesiredMember("b", Fixtures.connection("b-elsewhere"), List.of());
+        List<LinkDown> down = List.of(new LinkDown("a", "b", T0, null));
+        Plan plan = round(T0.plus(Duration.ofHours(1)), down, meshDown(), a, misnamed);
+        assertThat(plan.invalid()).containsKey("b");
+        assertThat(plan.operations()).isEmpty();
+        assertThat(plan.linksDown()).isEmpty();
+    }
+
+    @Test
+    void partialMembersAreLeftToTheRestOfThePlanner() {
+        DesiredMember partialB = partial("b", sub("dog", true, false));
+        Plan plan = round(T0.plus(Duration.ofHours(1)), List.of(new LinkDown("a", "b", T0, null)), meshDown(), a, partialB);
+        assertThat(plan.operations()).noneMatch(op -> op instanceof AddNode add && add.request().subscriptions() == null);
+        assertThat(plan.linksDown()).isEmpty();
+    }
+
+    @Test
+    void nothingIsTrackedWhileTheRestOfThePlanHasOperationsOrWithoutAClock() {
+        DesiredMember c = full("c");    // a newcomer: its add_node is this round's work
+        Map<String, ObservedMember> observed = Map.of(
+                "a", meshDown().get("a"), "b", meshDown().get("b"),
+                "c", ObservedMember.reachable("c", new ClusterStatus("c", "wss://c:9933", true, List.of())));
+        Plan busy = round(T0.plus(Duration.ofHours(1)), List.of(new LinkDown("a", "b", T0, null)), observed, a, b, c);
+        assertThat(busy.operations()).singleElement().isEqualTo(new AddNode("a", connectionOf(c)));
+        assertThat(busy.linksDown()).as("the timer starts again once the planner is idle").isEmpty();
+
+        Plan noClock = ReplicationPlanner.plan(new PlanInput(List.of(a, b), meshDown(), Set.of(), List.of(), false));
+        assertThat(noClock.operations()).isEmpty();
+        assertThat(noClock.linksDown()).isEmpty();
+    }
+
+    @Test
+    void aPodEventDoesNotBringHealingSooner() {
+        // rounds every 100 ms for 29 s: as many as events could bring; still nothing before 30 s
+        List<LinkDown> down = List.of();
+        for (long ms = 0; ms < Healing.AFTER.toMillis(); ms += 100) {
+            Plan plan = round(T0.plusMillis(ms), down, meshDown(), a, b);
+            assertThat(plan.operations()).isEmpty();
+            down = plan.linksDown();
+        }
+        assertThat(round(T0.plus(Healing.AFTER), down, meshDown(), a, b).operations()).hasSize(1);
+    }
+
+    private static AddNodeRequest connectionOf(DesiredMember m) {
+        return m.connection().withSubscriptions(null);
+    }
+
+    private static Map<String, ObservedMember> meshDown() {
+        return mesh(false);
+    }
+
+    /** a and b list each other fully; every socket connected or not. */
+    private static Map<String, ObservedMember> mesh(boolean connected) {
+        return Map.of("a", ObservedMember.reachable("a", status("a", peer("b", connected))),
+                "b", ObservedMember.reachable("b", status("b", peer("a", connected))));
+    }
+
+    private static ClusterStatus status(String self, PeerConnection... peers) {
+        return new ClusterStatus(self, "wss://" + self + ":9933", true, List.of(peers));
+    }
+
+    private static PeerConnection peer(String name, boolean connected) {
+        DatabaseSocket socket = new DatabaseSocket("system", connected, null, null, null, null, null, null, null, null, null, null);
+        return new PeerConnection(name, "wss://" + name + ":9933", true, null, List.of(socket));
+    }
+}
