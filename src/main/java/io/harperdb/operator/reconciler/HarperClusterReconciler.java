@@ -281,7 +281,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         ClusterStatusBuilder.Round forStatus = round.forStatus();
         for (HarperNode node : round.nodes) {
             round.members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
-                    .ifPresent(member -> writeNodeStatus(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(), member,
+                    .ifPresent(member -> NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(), member,
                             forStatus, Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
         }
     }
@@ -426,17 +426,5 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .map(c -> c.getReason() + ": " + c.getMessage())
                 .collect(Collectors.joining("; "));
         return problems.isEmpty() ? "" : " (" + problems + ")";
-    }
-
-    private static void writeNodeStatus(KubernetesClient client, HarperNode node, HarperNodeStatus status) {
-        if (StatusComparison.same(node.getStatus(), status)) {
-            return;
-        }
-        client.resources(HarperNode.class).inNamespace(node.getMetadata().getNamespace())
-                .withName(node.getMetadata().getName())
-                .editStatus(current -> {
-                    current.setStatus(status);
-                    return current;
-                });
     }
 }

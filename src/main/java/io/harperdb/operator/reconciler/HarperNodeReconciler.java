@@ -55,7 +55,7 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
         if (problem != null) {
             // The CRD refuses such a spec; an older CRD or a server without CEL does not. The cluster's
             // reconciler writes the same status when it sees the node, so the two never flap.
-            writeStatus(context.getClient(), node, ClusterStatusBuilder.invalidNode(node.getStatus(), node.getMetadata().getName(),
+            NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.invalidNode(node.getStatus(), node.getMetadata().getName(),
                     problem, generation, clock.instant()));
         } else if (cluster(context.getClient(), node).isEmpty()) {
             HarperNodeStatus status = new HarperNodeStatus();
@@ -66,21 +66,9 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
                             "HarperCluster " + node.getSpec().getClusterRef() + " does not exist in namespace "
                                     + node.getMetadata().getNamespace() + ": nothing is sent", generation)),
                     clock.instant()));
-            writeStatus(context.getClient(), node, status);
+            NodeStatusWriter.write(context.getClient(), node, status);
         }
         return UpdateControl.noUpdate();
-    }
-
-    private static void writeStatus(KubernetesClient client, HarperNode node, HarperNodeStatus status) {
-        if (StatusComparison.same(node.getStatus(), status)) {
-            return;
-        }
-        client.resources(HarperNode.class).inNamespace(node.getMetadata().getNamespace())
-                .withName(node.getMetadata().getName())
-                .editStatus(current -> {
-                    current.setStatus(status);
-                    return current;
-                });
     }
 
     @Override
