@@ -306,7 +306,7 @@ public final class ClusterStatusBuilder {
             return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", String.join("; ", failures), gen);
         }
         if (!round.plan().invalid().isEmpty()) {
-            return Conditions.of(Conditions.RECONCILED, false, "InvalidMembers", round.plan().invalid().toString(), gen);
+            return Conditions.of(Conditions.RECONCILED, false, "InvalidMembers", describe(invalidMembers(round)), gen);
         }
         if (!round.results().isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, true, "OperationsApplied", round.results().size() + " operations sent", gen);

@@ -90,6 +90,7 @@ class MisconfiguredMembersTest {
         HarperCluster cluster = await().atMost(Duration.ofSeconds(20)).until(() -> clusterNamed("demo"),
                 c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
         assertThat(condition(cluster, Conditions.READY).getMessage()).contains("east-1 (needs hostname or url)");
+        assertThat(condition(cluster, Conditions.RECONCILED).getMessage()).isEqualTo("east-1 (needs hostname or url)");
         assertThat(harper.getRequestCount()).isZero();
     }
 
