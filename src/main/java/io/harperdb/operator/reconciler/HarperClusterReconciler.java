@@ -74,6 +74,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final MemberAddressResolver addresses;
     private final Map<ResourceID, Integer> failedRounds = new ConcurrentHashMap<>();
     private final Map<ResourceID, LinkHealer> healers = new ConcurrentHashMap<>();
+    private final Map<ResourceID, LinkCallSpacing> spacings = new ConcurrentHashMap<>();
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
@@ -173,7 +174,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             operations = healers.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkHealer())
                     .heal(members.staying(), health);
         }
+        LinkCallSpacing spacing = spacings.computeIfAbsent(ResourceID.fromResource(cluster), id -> new LinkCallSpacing());
+        operations = spacing.admit(operations, clock.instant());
         List<OperationResult> results = executor.execute(cluster, operations, byName);
+        spacing.sent(operations, clock.instant());
         recordWrittenRoutes(results, observations, writtenRoutes);
 
         List<String> stillLeaving = List.of();
