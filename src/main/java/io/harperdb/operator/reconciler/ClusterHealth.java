@@ -11,9 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Judges members and links from what every member answered. A link between two members counts as
- * connected when either side reports all its database sockets connected: HarperDB shows a partial
- * member's links without sockets on the peers' side and connected on its own side. Only links the
+ * Judges members and links from what every member answered. A link between two full members counts as
+ * connected when either side reports all its database sockets connected; a link with a partial member
+ * when every side that receives something over it does: HarperDB shows a partial member's links
+ * without sockets on the peers' side and connected on the receiving side. Only links the
  * planner makes are expected (a link that would carry nothing is not), and members the planner judged
  * invalid are never ready: nothing is sent to or about them.
  */
@@ -45,9 +46,30 @@ public final class ClusterHealth {
         return member != null && !invalid.contains(member);
     }
 
+    /**
+     * Between two full members: either side reports all its sockets connected. With a partial member:
+     * every side that should receive something over the link reports its sockets connected (the
+     * receiving side is the one that shows them; on 4.7.29 a member whose own connections had died
+     * still showed on its peers' side as their subscriber, compatibility row 21).
+     */
     public boolean linked(String a, String b) {
-        return side(a, b).map(PeerConnection::isConnected).orElse(false)
-                || side(b, a).map(PeerConnection::isConnected).orElse(false);
+        List<Subscription> sa = subscriptions.get(a);
+        List<Subscription> sb = subscriptions.get(b);
+        boolean aFull = sa == null || sa.isEmpty();
+        boolean bFull = sb == null || sb.isEmpty();
+        if (aFull && bFull) {
+            return connected(a, b) || connected(b, a);
+        }
+        boolean toA = ReplicationPlanner.carriesTo(sa, sb);
+        boolean toB = ReplicationPlanner.carriesTo(sb, sa);
+        if (!toA && !toB) {
+            return connected(a, b) || connected(b, a);
+        }
+        return (!toA || connected(a, b)) && (!toB || connected(b, a));
+    }
+
+    private boolean connected(String from, String to) {
+        return side(from, to).map(PeerConnection::isConnected).orElse(false);
     }
 
     private Optional<PeerConnection> side(String from, String to) {

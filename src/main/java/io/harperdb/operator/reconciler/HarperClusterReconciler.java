@@ -71,6 +71,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     private final ClusterObserver observer;
     private final PlanExecutor executor;
+    /** Holds back a partial-link call to a member that had a link call in the last seconds (see the class). */
+    private final LinkCallSpacing spacing = new LinkCallSpacing();
     private final Backoff backoff;
     private final Clock clock;
     private final ManagedResources managed;
@@ -226,7 +228,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     void act(ClusterRound round, Context<HarperCluster> context) {
         Map<String, ClusterMember> byName = new LinkedHashMap<>();
         round.members.all().forEach(m -> byName.put(m.name(), m));
-        round.results = executor.execute(round.cluster, round.plan.operations(), byName);
+        String uid = round.cluster.getMetadata().getUid();
+        List<PlannedOperation> now = spacing.admit(uid, round.plan.operations(), clock.instant());
+        round.results = executor.execute(round.cluster, now, byName);
+        spacing.sent(uid, now, clock.instant());
         recordWrittenRoutes(round.results, round.observations, round.writtenRoutes);
     }
 

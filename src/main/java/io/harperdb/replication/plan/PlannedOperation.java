@@ -30,6 +30,16 @@ public sealed interface PlannedOperation {
         return Optional.empty();
     }
 
+    /** add_node, update_node or configure_cluster: a call that makes or changes links of its target. */
+    default boolean isLinkCall() {
+        return false;
+    }
+
+    /** A link call for a partial member: update_node, or add_node with subscriptions. */
+    default boolean isPartialLinkCall() {
+        return false;
+    }
+
     /** Whether this operation asks its target to verify a peer's certificate (verify_tls true in what it sends). */
     default boolean verifiesTls() {
         return false;
@@ -73,6 +83,16 @@ public sealed interface PlannedOperation {
         }
 
         @Override
+        public boolean isLinkCall() {
+            return true;
+        }
+
+        @Override
+        public boolean isPartialLinkCall() {
+            return request.subscriptions() != null && !request.subscriptions().isEmpty();
+        }
+
+        @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.addNode(this);
         }
@@ -83,6 +103,16 @@ public sealed interface PlannedOperation {
         @Override
         public boolean verifiesTls() {
             return Boolean.TRUE.equals(request.verifyTls());
+        }
+
+        @Override
+        public boolean isLinkCall() {
+            return true;
+        }
+
+        @Override
+        public boolean isPartialLinkCall() {
+            return true;
         }
 
         @Override
@@ -122,6 +152,11 @@ public sealed interface PlannedOperation {
         @Override
         public boolean verifiesTls() {
             return connections.stream().anyMatch(c -> Boolean.TRUE.equals(c.verifyTls()));
+        }
+
+        @Override
+        public boolean isLinkCall() {
+            return true;
         }
 
         public ConfigureCluster {

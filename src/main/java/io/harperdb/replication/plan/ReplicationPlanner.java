@@ -89,6 +89,32 @@ public final class ReplicationPlanner {
         return false;
     }
 
+    /**
+     * Whether a link between them carries something to {@code receiver}, given both members' own
+     * subscriptions (empty = full): from a full member when the receiver is full or subscribes to a
+     * table; to a full member when the sender publishes a table; between partial members when the
+     * receiver subscribes to a table the sender publishes. {@code linkCarriesData(a, b)} is
+     * {@code carriesTo(a, b) || carriesTo(b, a)}.
+     */
+    public static boolean carriesTo(List<Subscription> receiver, List<Subscription> sender) {
+        boolean receiverFull = receiver == null || receiver.isEmpty();
+        boolean senderFull = sender == null || sender.isEmpty();
+        if (receiverFull && senderFull) return true;
+        if (receiverFull || senderFull) {
+            for (Subscription s : receiverFull ? sender : receiver) {
+                if (s != null && (receiverFull ? yes(s.publish()) : yes(s.subscribe()))) return true;
+            }
+            return false;
+        }
+        for (Subscription r : receiver) {
+            for (Subscription s : sender) {
+                if (r == null || s == null || !Objects.equals(r.database(), s.database()) || !Objects.equals(r.table(), s.table())) continue;
+                if (yes(r.subscribe()) && yes(s.publish())) return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean yes(Boolean b) {
         return Boolean.TRUE.equals(b);
     }
@@ -565,8 +591,19 @@ public final class ReplicationPlanner {
             Comparator<Link> order = Comparator.comparingInt(Link::target).thenComparingInt(Link::named);
             addLinks.sort(order);
             updateLinks.sort(order);
-            for (Link l : addLinks) adds.add(l.operation());
-            for (Link l : updateLinks) updates.add(l.operation());
+            // one link call per target per round, the others in later rounds: on 4.7.29 two add_node calls
+            // sent to one instance half a second apart left its own connections dead (an uncaught
+            // certificate error, never retried), so it received nothing (docs/harperdb-compatibility.md
+            // row 21). A target already sent configure_cluster or a full newcomer's add_node this round
+            // waits too; full newcomers keep one add_node each (gossip spreads them).
+            Set<String> busy = new HashSet<>();
+            for (PlannedOperation op : adds) busy.add(op.target());
+            for (Link l : addLinks) {
+                if (busy.add(names[l.target()])) adds.add(l.operation());
+            }
+            for (Link l : updateLinks) {
+                if (busy.add(names[l.target()])) updates.add(l.operation());
+            }
         }
 
         private void link(int target, int named, List<Subscription> view, Set<Subscription> viewSet,

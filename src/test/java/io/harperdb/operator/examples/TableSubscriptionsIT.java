@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,11 +41,6 @@ class TableSubscriptionsIT {
     }
 
     @Test
-    @Disabled("fails today, in the operator's way of sending, not in the example: the operator sends hq its two add_node "
-            + "calls (store-1, store-2) 0.5 s apart; on 4.7.29 hq's reconnection then throws an uncaught 'Unable to find a "
-            + "valid certificate to use for replication to connect to wss://hdb-store-1...' and is never retried, so hq "
-            + "subscribes to nothing: products reach the stores, orders never reach hq (compatibility row 21). The same "
-            + "add_node calls by hand 10 s apart deliver every direction. Enable once the operator spaces them.")
     void productsFlowFromHqAndOrdersFromTheStoresAndNothingElse() throws InterruptedException {
         String password = k8s.createAdminSecret("shop-admin");
         HOSTS.forEach(host -> k8s.kubelet().runHost(host, "admin", password, true));

@@ -1,0 +1,84 @@
+package io.harperdb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.harperdb.replication.model.ClusterStatus;
+import io.harperdb.replication.model.DatabaseSocket;
+import io.harperdb.replication.model.PeerConnection;
+import io.harperdb.replication.model.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Links with a partial member are judged from the side that receives (compatibility rows 11 and 21). */
+class ClusterHealthTest {
+    private static final List<Subscription> BOTH_WAYS = List.of(Subscription.of("data", "products", true, true),
+            Subscription.of("data", "orders", true, true));
+    private static final List<Subscription> STORE = List.of(Subscription.of("data", "products", true, false),
+            Subscription.of("data", "orders", false, true));
+    private static final List<Subscription> RECEIVES_ONLY = List.of(Subscription.of("data", "products", true, false));
+
+    @Test
+    void aPartialLinkIsDownWhileTheSideThatShouldReceiveShowsNoSockets() {
+        // what 4.7.29 showed after two add_node calls to hq 0.5 s apart: the store's side connected, hq's dead
+        ClusterMember hq = member("hq", BOTH_WAYS);
+        ClusterMember store = member("store", STORE);
+        ClusterHealth health = health(List.of(hq, store), Map.of("hq", false, "store", true));
+
+        assertThat(health.linked("hq", "store")).isFalse();
+        assertThat(health.linked("store", "hq")).isFalse();
+        assertThat(health.ready("hq")).isFalse();
+        assertThat(health.problems()).containsExactly("link hq <-> store is not connected");
+    }
+
+    @Test
+    void aPartialLinkCarryingBothWaysIsUpWhenBothSidesShowSockets() {
+        ClusterHealth health = health(List.of(member("hq", BOTH_WAYS), member("store", STORE)), Map.of("hq", true, "store", true));
+
+        assertThat(health.linked("hq", "store")).isTrue();
+        assertThat(health.readyCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aReceiveOnlyMemberIsJudgedFromItsOwnSide() {
+        // the full peer shows the link without sockets; the partial member's own side shows them
+        ClusterMember a = member("a", List.of());
+        ClusterMember x = member("x", RECEIVES_ONLY);
+
+        assertThat(health(List.of(a, x), Map.of("a", false, "x", true)).linked("a", "x")).isTrue();
+        assertThat(health(List.of(a, x), Map.of("a", true, "x", false)).linked("a", "x")).isFalse();
+    }
+
+    @Test
+    void twoFullMembersAreLinkedWhenEitherSideShowsSockets() {
+        ClusterMember a = member("a", List.of());
+        ClusterMember b = member("b", List.of());
+
+        assertThat(health(List.of(a, b), Map.of("a", true, "b", false)).linked("a", "b")).isTrue();
+        assertThat(health(List.of(a, b), Map.of("a", false, "b", false)).linked("a", "b")).isFalse();
+    }
+
+    private static ClusterHealth health(List<ClusterMember> members, Map<String, Boolean> connectedSide) {
+        ClusterMember first = members.get(0);
+        ClusterMember second = members.get(1);
+        return new ClusterHealth(members, Map.of(
+                first.name(), MemberObservation.answered(first.name(), status(first.name(), second.name(), connectedSide.get(first.name())), List.of()),
+                second.name(), MemberObservation.answered(second.name(), status(second.name(), first.name(), connectedSide.get(second.name())), List.of())),
+                Set.of());
+    }
+
+    /** A side that shows the link connected has a connected socket; the other side none (as 4.7.29 shows it). */
+    private static ClusterStatus status(String self, String peer, boolean connected) {
+        List<DatabaseSocket> sockets = connected
+                ? List.of(new DatabaseSocket("data", true, null, null, null, null, null, null, null, null, null, null))
+                : List.of();
+        return new ClusterStatus(self, "wss://" + self + ":9933", true,
+                List.of(new PeerConnection(peer, "wss://" + peer + ":9933", false, null, sockets)));
+    }
+
+    private static ClusterMember member(String name, List<Subscription> subscriptions) {
+        return new ClusterMember(name, name, null, "http://" + name + ":9925", false, false, subscriptions,
+                new MemberCredentials("admin", "pw"), null, name);
+    }
+}
