@@ -92,8 +92,10 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
             members = members.plus(MemberResolver.managed(cluster.get(), replicas, replicas, addresses, secrets));
         }
         String leaving = MemberResolver.nodeName(node.getSpec());
-        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials).toList();
-        if (members.staying().isEmpty() || leaving == null) {
+        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials)
+                .filter(m -> MemberResolver.urlProblem(m) == null).toList();
+        if (members.staying().isEmpty() || leaving == null || MemberResolver.specProblem(node.getSpec()) != null) {
+            // Nothing was ever sent about a node whose spec cannot work (its url does not parse): nothing to wait for.
             return DeleteControl.defaultDelete();
         }
         for (ClusterMember peer : peers) {
@@ -106,7 +108,7 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
                 }
                 // Still a member: the cluster's reconciler is removing it.
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(REMOVAL_CHECK_INTERVAL.toMillis());
-            } catch (HarperOperationException e) {
+            } catch (HarperOperationException | IllegalArgumentException e) {
                 LOG.debug("HarperNode {}/{}: peer {} not readable: {}", namespace, node.getMetadata().getName(), peer.name(), e.getMessage());
             }
         }
