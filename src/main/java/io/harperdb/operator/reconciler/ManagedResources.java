@@ -91,12 +91,14 @@ public class ManagedResources {
      * cannot; a Warning Event says so once per new problem.
      */
     public Optional<String> configurationProblem(HarperCluster cluster) {
-        String problem;
-        try {
-            statefulSets.build(cluster);
-            return Optional.empty();
-        } catch (ConfigurationException | IllegalArgumentException e) {    // IllegalArgumentException: a value such as a quantity
-            problem = e.getMessage();
+        String problem = ResourceNames.nameProblem(cluster);
+        if (problem == null) {
+            try {
+                statefulSets.build(cluster);
+                return Optional.empty();
+            } catch (ConfigurationException | IllegalArgumentException e) {    // IllegalArgumentException: a value such as a quantity
+                problem = e.getMessage();
+            }
         }
         if (!ConfigurationError.reported(cluster.getStatus(), problem)) {
             LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), problem);

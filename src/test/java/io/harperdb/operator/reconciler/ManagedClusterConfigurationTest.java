@@ -127,6 +127,27 @@ class ManagedClusterConfigurationTest {
     }
 
     @Test
+    void aNameThatCannotNameTheChildrenIsAConfigurationErrorAndNothingIsCreated() {
+        // The CRD refuses both names (CEL on metadata.name); an older CRD does not.
+        startOperator(DesiredStatefulSet.fromEnvironment(Map.of()));
+        String longName = "a".repeat(53);
+        user.resource(ManagedResourcesTest.managedCluster("demo.east", 3)).create();
+        user.resource(ManagedResourcesTest.managedCluster(longName, 3)).create();
+
+        for (String name : List.of("demo.east", longName)) {
+            HarperCluster failed = await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE)
+                    .withName(name).get(), c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
+            Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
+            assertThat(reconciled.getReason()).isEqualTo("ConfigurationError");
+            assertThat(reconciled.getMessage()).contains("HarperCluster " + name).contains("rename it");
+        }
+        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        assertThat(user.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(user.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertNothingThrown();
+    }
+
+    @Test
     void aManagedClusterThatVerifiesTlsSaysWhyItCannotMesh() {
         startOperator(new DesiredStatefulSet(RunningOperator.SIDECAR_IMAGE));
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
