@@ -189,6 +189,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             return;
         }
         ManagedResources.Current current = ManagedResources.Current.of(context);
+        round.configurationProblem = managed.foreignObject(client, round.cluster, current).orElse(null);
+        if (round.configurationProblem != null) {
+            return;
+        }
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);

@@ -148,6 +148,30 @@ class ManagedClusterConfigurationTest {
     }
 
     @Test
+    void aServiceOfTheSameNameThatTheOperatorDoesNotManageIsNotTakenOver() {
+        startOperator(DesiredStatefulSet.fromEnvironment(Map.of()));
+        user.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("demo-hdb")
+                .withNamespace(NAMESPACE).addToLabels("app", "theirs").endMetadata()
+                .withNewSpec().addToSelector("app", "theirs").addNewPort().withPort(80).endPort().endSpec().build()).create();
+        user.resource(ManagedResourcesTest.managedCluster("demo", 3)).create();
+
+        HarperCluster failed = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED);
+        Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
+        assertThat(reconciled.getReason()).isEqualTo("ConfigurationError");
+        assertThat(reconciled.getMessage()).contains("Service demo-hdb exists and is not managed by harperdb-operator")
+                .contains("not taken over");
+        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        io.fabric8.kubernetes.api.model.Service theirs = user.services().inNamespace(NAMESPACE).withName("demo-hdb").get();
+        assertThat(theirs.getMetadata().getLabels()).isEqualTo(Map.of("app", "theirs"));
+        assertThat(theirs.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(theirs.getSpec().getSelector()).isEqualTo(Map.of("app", "theirs"));
+        assertThat(statefulSet()).isNull();
+        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "ConfigurationError".equals(e.getReason()))).hasSize(1);
+        assertNothingThrown();
+    }
+
+    @Test
     void aManagedClusterThatVerifiesTlsSaysWhyItCannotMesh() {
         startOperator(new DesiredStatefulSet(RunningOperator.SIDECAR_IMAGE));
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
