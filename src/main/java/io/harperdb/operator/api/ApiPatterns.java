@@ -28,6 +28,12 @@ public final class ApiPatterns {
     /** The string form of a replication route: "host", "host:port" or "wss://host:port". */
     public static final String ROUTE = "^(wss?://)?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*(:" + PORT + ")?$";
 
+    /**
+     * An absolute URL with a host and no white space: "scheme://host[:port][/path]". The scheme itself is
+     * checked by a CEL rule with its own message; the operator checks both again for older CRDs.
+     */
+    public static final String URL = "^[A-Za-z][A-Za-z0-9+.-]*://[^\\s/?#@]+([/?#]\\S*)?$";
+
     private ApiPatterns() {
     }
 }

@@ -36,12 +36,14 @@ public class HarperNodeSpec {
     private String hostname;
 
     @Size(max = 2048)
+    @Pattern(ApiPatterns.URL)
     @ValidationRule(value = "self.startsWith('wss://') || self.startsWith('ws://')",
             message = "url must start with wss:// or ws://")
     @JsonPropertyDescription("The node's replication URL, such as wss://east-1.example.com:9933; this or hostname is required")
     private String url;
 
     @Size(max = 2048)
+    @Pattern(ApiPatterns.URL)
     @ValidationRule(value = "self.startsWith('https://') || self.startsWith('http://')",
             message = "operationsUrl must start with https:// or http://")
     @JsonPropertyDescription("Where the node's Operations API answers, such as https://east-1.example.com:9925")

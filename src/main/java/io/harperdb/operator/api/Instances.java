@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -22,8 +23,12 @@ public class Instances {
 
     @Default("3")
     @Min(0)
-    @JsonPropertyDescription("Number of HarperDB pods")
+    // Each member's status lists its connections to all others: n^2 entries in one object (etcd keeps
+    // objects under 1.5 MiB), and a full mesh of n members is n(n-1)/2 replication links.
+    @Max(MAX_REPLICAS)
+    @JsonPropertyDescription("Number of HarperDB pods (at most 50: status holds every member's connections to all others)")
     private Integer replicas = DEFAULT_REPLICAS;
+    public static final int MAX_REPLICAS = 50;
 
     @Default(DEFAULT_IMAGE)
     @Size(min = 1, max = 1024)

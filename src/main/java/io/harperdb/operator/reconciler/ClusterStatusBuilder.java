@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,7 +199,11 @@ public final class ClusterStatusBuilder {
 
     /** Health as the planner sees the members: those it left out are never ready. */
     static ClusterHealth health(Round round) {
-        return new ClusterHealth(round.members(), round.observations(), round.plan().invalid().keySet());
+        // Members left out for their urls are invalid as those the planner left out.
+        Set<String> invalid = new HashSet<>(round.plan().invalid().keySet());
+        round.members().stream().filter(m -> m.name() != null && MemberResolver.urlProblem(m) != null)
+                .forEach(m -> invalid.add(m.name()));
+        return new ClusterHealth(round.members(), round.observations(), invalid);
     }
 
     /** Each invalid declared member, by its resource name, with what is wrong. */
@@ -217,6 +222,10 @@ public final class ClusterStatusBuilder {
     static String invalidReason(ClusterMember member, Plan plan) {
         if (member.name() == null || member.name().isBlank()) {
             return "needs hostname or url";
+        }
+        String urls = MemberResolver.urlProblem(member);
+        if (urls != null) {
+            return urls;
         }
         String problem = plan.invalid().get(member.name());
         return problem == null ? null : member.name() + " " + problem;
@@ -305,7 +314,7 @@ public final class ClusterStatusBuilder {
         if (!failures.isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", String.join("; ", failures), gen);
         }
-        if (!round.plan().invalid().isEmpty()) {
+        if (!round.plan().invalid().isEmpty() || round.members().stream().anyMatch(m -> MemberResolver.urlProblem(m) != null)) {
             return Conditions.of(Conditions.RECONCILED, false, "InvalidMembers", describe(invalidMembers(round)), gen);
         }
         if (!round.results().isEmpty()) {

@@ -191,6 +191,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             return;
         }
         ManagedResources.Current current = ManagedResources.Current.of(context);
+        round.configurationProblem = managed.foreignObject(client, round.cluster, current).orElse(null);
+        if (round.configurationProblem != null) {
+            return;
+        }
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
@@ -213,7 +217,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     /** cluster_status (and routes) of every member whose credentials could be read. */
     void observe(ClusterRound round, Context<HarperCluster> context) {
-        round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials).toList());
+        round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials)
+                .filter(m -> MemberResolver.urlProblem(m) == null).toList());
     }
 
     /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */
@@ -308,7 +313,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
         // Members without credentials stay desired (so never taken for strays); not being observed, they
         // count as unreachable and nothing is sent to or about them.
+        // Members whose url or operationsUrl does not parse are left out: nothing is sent to or about them.
         List<DesiredMember> desired = members.staying().stream()
+                .filter(m -> MemberResolver.urlProblem(m) == null)
                 .map(m -> new DesiredMember(m.name(), m.connection(), m.subscriptions()))
                 .toList();
         Map<String, ObservedMember> observed = new HashMap<>();
@@ -318,8 +325,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             }
         });
         // a leaving member without a name was never added: there is nothing to remove
-        Set<String> leaving = members.leaving().stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
-        boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes());
+        Set<String> leaving = members.leaving().stream().filter(m -> MemberResolver.urlProblem(m) == null)
+                .map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
+        // An invalid member is not desired, yet it is declared: its record (if any) is no stray to prune.
+        boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes())
+                && members.staying().stream().allMatch(m -> MemberResolver.urlProblem(m) == null);
         return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune);
     }
 

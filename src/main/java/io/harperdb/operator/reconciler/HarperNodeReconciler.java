@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeStatus;
 import io.harperdb.operator.api.Phase;
+import io.harperdb.replication.Durations;
 import io.harperdb.replication.client.HarperOperationException;
 import io.harperdb.replication.model.NodeRecord;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -20,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -36,6 +38,14 @@ import org.slf4j.LoggerFactory;
 public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<HarperNode> {
     public static final String NAME = "harpernode";
     static final Duration REMOVAL_CHECK_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * How long a deleted HarperNode waits, from its deletionTimestamp, for a peer to confirm that it has left
+     * (no peer answers, the cluster is paused, or remove_node does not take): then the finalizer goes with a
+     * Warning Event, so that a deletion never hangs. Ten minutes outlast a rolling restart of the peers.
+     * The annotation {@link Annotations#REMOVAL_TIMEOUT} on the HarperNode overrides it.
+     */
+    public static final Duration REMOVAL_DEADLINE = Duration.ofMinutes(10);
+    static final String REMOVAL_UNCONFIRMED = "RemovalUnconfirmed";
     private static final Logger LOG = LoggerFactory.getLogger(HarperNodeReconciler.class);
 
     private final HarperClientFactory clients;
@@ -80,7 +90,8 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
             return DeleteControl.defaultDelete();
         }
         if (Annotations.isPaused(cluster.get())) {
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(10).toMillis());
+            return waitOrRelease(node, client, cluster.get(), "HarperCluster " + cluster.get().getMetadata().getName()
+                    + " is paused", Duration.ofSeconds(10));
         }
         String namespace = node.getMetadata().getNamespace();
         List<HarperNode> nodes = client.resources(HarperNode.class).inNamespace(namespace).list().getItems();
@@ -92,8 +103,10 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
             members = members.plus(MemberResolver.managed(cluster.get(), replicas, replicas, addresses, secrets));
         }
         String leaving = MemberResolver.nodeName(node.getSpec());
-        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials).toList();
-        if (members.staying().isEmpty() || leaving == null) {
+        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials)
+                .filter(m -> MemberResolver.urlProblem(m) == null).toList();
+        if (members.staying().isEmpty() || leaving == null || MemberResolver.specProblem(node.getSpec()) != null) {
+            // Nothing was ever sent about a node whose spec cannot work (its url does not parse): nothing to wait for.
             return DeleteControl.defaultDelete();
         }
         for (ClusterMember peer : peers) {
@@ -105,14 +118,60 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
                     return DeleteControl.defaultDelete();
                 }
                 // Still a member: the cluster's reconciler is removing it.
-                return DeleteControl.noFinalizerRemoval().rescheduleAfter(REMOVAL_CHECK_INTERVAL.toMillis());
-            } catch (HarperOperationException e) {
+                return waitOrRelease(node, client, cluster.get(), "peer " + peer.name() + " still records " + leaving,
+                        REMOVAL_CHECK_INTERVAL);
+            } catch (HarperOperationException | IllegalArgumentException e) {
                 LOG.debug("HarperNode {}/{}: peer {} not readable: {}", namespace, node.getMetadata().getName(), peer.name(), e.getMessage());
             }
         }
         LOG.warn("HarperNode {}/{}: no member of {} answers; waiting before removing {}", namespace,
                 node.getMetadata().getName(), cluster.get().getMetadata().getName(), leaving);
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(15).toMillis());
+        return waitOrRelease(node, client, cluster.get(), "no member of HarperCluster "
+                + cluster.get().getMetadata().getName() + " answers", Duration.ofSeconds(15));
+    }
+
+    /**
+     * Waits (reschedules) until the removal deadline, then releases the finalizer with a Warning Event that
+     * says the member may still be recorded on its peers and how to clean up.
+     */
+    private DeleteControl waitOrRelease(HarperNode node, KubernetesClient client, HarperCluster cluster, String why,
+                                        Duration retry) {
+        Duration deadline = removalDeadline(node);
+        Duration waited = Duration.between(deletedAt(node), clock.instant());
+        if (waited.compareTo(deadline) < 0) {
+            long left = Math.max(1, deadline.minus(waited).toMillis());
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(Math.min(retry.toMillis(), left));
+        }
+        String name = node.getMetadata().getName();
+        String message = "finalizer released after " + deadline.toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " without confirmation that " + MemberResolver.nodeName(node.getSpec())
+                + " left the cluster (" + why + "): it may still be recorded on its peers; to clean up, set"
+                + " spec.replication.pruneUnknownNodes: true on HarperCluster " + cluster.getMetadata().getName()
+                + " (or send remove_node to a peer)";
+        LOG.warn("HarperNode {}/{}: {}", node.getMetadata().getNamespace(), name, message);
+        new EventRecorder(client).warning(node, REMOVAL_UNCONFIRMED, message);
+        return DeleteControl.defaultDelete();
+    }
+
+    static Duration removalDeadline(HarperNode node) {
+        var annotations = node.getMetadata().getAnnotations();
+        String text = annotations == null ? null : annotations.get(Annotations.REMOVAL_TIMEOUT);
+        if (text != null) {
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("HarperNode {}/{}: annotation {} is not a duration; using {}", node.getMetadata().getNamespace(),
+                        node.getMetadata().getName(), Annotations.REMOVAL_TIMEOUT, REMOVAL_DEADLINE);
+            }
+        }
+        return REMOVAL_DEADLINE;
+    }
+
+    private Instant deletedAt(HarperNode node) {
+        try {
+            return Instant.parse(node.getMetadata().getDeletionTimestamp());
+        } catch (RuntimeException e) {
+            return clock.instant();
+        }
     }
 
     private static Optional<HarperCluster> cluster(KubernetesClient client, HarperNode node) {

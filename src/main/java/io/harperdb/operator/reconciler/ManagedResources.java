@@ -91,18 +91,59 @@ public class ManagedResources {
      * cannot; a Warning Event says so once per new problem.
      */
     public Optional<String> configurationProblem(HarperCluster cluster) {
-        String problem;
-        try {
-            statefulSets.build(cluster);
-            return Optional.empty();
-        } catch (ConfigurationException | IllegalArgumentException e) {    // IllegalArgumentException: a value such as a quantity
-            problem = e.getMessage();
+        String problem = ResourceNames.nameProblem(cluster);
+        if (problem == null) {
+            try {
+                statefulSets.build(cluster);
+                return Optional.empty();
+            } catch (ConfigurationException | IllegalArgumentException e) {    // IllegalArgumentException: a value such as a quantity
+                problem = e.getMessage();
+            }
         }
+        return Optional.of(reported(cluster, problem));
+    }
+
+    /** A Warning Event says a configuration problem once, while the status does not report it yet. */
+    private String reported(HarperCluster cluster, String problem) {
         if (!ConfigurationError.reported(cluster.getStatus(), problem)) {
             LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), problem);
             events.warning(cluster, ConfigurationError.REASON, problem);
         }
-        return Optional.of(problem);
+        return problem;
+    }
+
+    /**
+     * An object of a name the cluster needs (its Services, PodDisruptionBudget, StatefulSet) that the operator
+     * does not manage: it is not taken over, and nothing is changed. The informer caches hold only objects
+     * with the operator's managed-by label, so a name missing from them is read from the API server (only
+     * until the operator has created its own).
+     */
+    public Optional<String> foreignObject(KubernetesClient client, HarperCluster cluster, Current current) {
+        List<HasMetadata> needed = List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster),
+                DesiredDisruptionBudget.build(cluster), new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                        .withNewMetadata().withName(ResourceNames.statefulSet(cluster))
+                        .withNamespace(cluster.getMetadata().getNamespace()).endMetadata().build());
+        for (HasMetadata desired : needed) {
+            String name = desired.getMetadata().getName();
+            if (current.get(desired.getClass(), name).isPresent()) {
+                continue;
+            }
+            HasMetadata stored = client.resources(desired.getClass()).inNamespace(cluster.getMetadata().getNamespace())
+                    .withName(name).get();
+            if (stored != null && !isManaged(stored, cluster)) {
+                return Optional.of(reported(cluster, desired.getKind() + " " + name + " exists and is not managed by "
+                        + ResourceNames.MANAGED_BY + " for HarperCluster " + cluster.getMetadata().getName() + " (no label "
+                        + ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY + " and no owner reference to it):"
+                        + " it is not taken over; delete or rename it, or rename the HarperCluster"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isManaged(HasMetadata stored, HarperCluster cluster) {
+        Map<String, String> labels = stored.getMetadata().getLabels();
+        return (labels != null && ResourceNames.MANAGED_BY.equals(labels.get(ResourceNames.LABEL_MANAGED_BY)))
+                || isOwnedBy(stored, OwnerReferences.controller(cluster));
     }
 
     public void ensureServices(KubernetesClient client, HarperCluster cluster, Current current) {

@@ -9,12 +9,15 @@ import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.model.Subscription;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -153,7 +156,40 @@ public final class MemberResolver {
         if (spec.getClusterRef() == null || spec.getClusterRef().isBlank()) {
             return "needs clusterRef";
         }
-        return nodeName(spec) == null ? "needs hostname or url" : null;
+        if (nodeName(spec) == null) {
+            return "needs hostname or url";
+        }
+        return urlProblem(spec.getUrl(), spec.getOperationsUrl());
+    }
+
+    /**
+     * What is wrong with a member's replication url (ws or wss, with a host) or Operations API url (http or
+     * https, with a host), or null. The CRD refuses such values; an older CRD does not, and then the member
+     * is invalid: nothing is sent to or about it, and its HarperNode can still be deleted.
+     */
+    public static String urlProblem(String url, String operationsUrl) {
+        if (url != null && !validUrl(url, "ws", "wss")) {
+            return "has a url that is not ws:// or wss:// with a host";
+        }
+        if (operationsUrl != null && !validUrl(operationsUrl, "http", "https")) {
+            return "has an operationsUrl that is not http:// or https:// with a host";
+        }
+        return null;
+    }
+
+    /** A member's {@link #urlProblem}, or null. */
+    public static String urlProblem(ClusterMember member) {
+        return urlProblem(member.url(), member.operationsUrl());
+    }
+
+    private static boolean validUrl(String value, String... schemes) {
+        try {
+            URI uri = new URI(value);
+            return uri.getScheme() != null && List.of(schemes).contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                    && uri.getHost() != null && !uri.getHost().isBlank();
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     static boolean clusterVerifiesTls(HarperCluster cluster) {

@@ -72,6 +72,30 @@ public final class ResourceNames {
         return labels;
     }
 
+    /**
+     * The longest name of a HarperCluster with instances: its StatefulSet's pods carry the label
+     * controller-revision-hash = "&lt;name&gt;-&lt;hash of up to 10 characters&gt;", a label value of at most 63
+     * characters. The headless Service "&lt;name&gt;-hdb" (59 at most) and the pods "&lt;name&gt;-&lt;ordinal&gt;"
+     * (with at most {@code Instances.MAX_REPLICAS} of them) then fit in a DNS label too.
+     */
+    public static final int MAX_MANAGED_NAME = 52;
+    /** Services are named after the cluster, and a Service name is a DNS-1035 label: no dots, a letter first. */
+    public static final String DNS1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
+    /** Why this cluster's name cannot name its StatefulSet, Services and pods, or null. */
+    public static String nameProblem(HarperCluster cluster) {
+        String name = name(cluster);
+        if (name == null || !name.matches(DNS1035_LABEL)) {
+            return "HarperCluster " + name + " with instances needs a name of lower-case letters, digits and '-' that starts"
+                    + " with a letter (no dots): its Services are named after it; rename it";
+        }
+        if (name.length() > MAX_MANAGED_NAME) {
+            return "HarperCluster " + name + " with instances needs a name of at most " + MAX_MANAGED_NAME
+                    + " characters (it has " + name.length() + "): its StatefulSet's pods could not be labelled; rename it";
+        }
+        return null;
+    }
+
     static String name(HarperCluster cluster) {
         return cluster.getMetadata().getName();
     }

@@ -127,6 +127,51 @@ class ManagedClusterConfigurationTest {
     }
 
     @Test
+    void aNameThatCannotNameTheChildrenIsAConfigurationErrorAndNothingIsCreated() {
+        // The CRD refuses both names (CEL on metadata.name); an older CRD does not.
+        startOperator(DesiredStatefulSet.fromEnvironment(Map.of()));
+        String longName = "a".repeat(53);
+        user.resource(ManagedResourcesTest.managedCluster("demo.east", 3)).create();
+        user.resource(ManagedResourcesTest.managedCluster(longName, 3)).create();
+
+        for (String name : List.of("demo.east", longName)) {
+            HarperCluster failed = await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE)
+                    .withName(name).get(), c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
+            Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
+            assertThat(reconciled.getReason()).isEqualTo("ConfigurationError");
+            assertThat(reconciled.getMessage()).contains("HarperCluster " + name).contains("rename it");
+        }
+        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        assertThat(user.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertThat(user.services().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+        assertNothingThrown();
+    }
+
+    @Test
+    void aServiceOfTheSameNameThatTheOperatorDoesNotManageIsNotTakenOver() {
+        startOperator(DesiredStatefulSet.fromEnvironment(Map.of()));
+        user.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("demo-hdb")
+                .withNamespace(NAMESPACE).addToLabels("app", "theirs").endMetadata()
+                .withNewSpec().addToSelector("app", "theirs").addNewPort().withPort(80).endPort().endSpec().build()).create();
+        user.resource(ManagedResourcesTest.managedCluster("demo", 3)).create();
+
+        HarperCluster failed = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED);
+        Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
+        assertThat(reconciled.getReason()).isEqualTo("ConfigurationError");
+        assertThat(reconciled.getMessage()).contains("Service demo-hdb exists and is not managed by harperdb-operator")
+                .contains("not taken over");
+        await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        io.fabric8.kubernetes.api.model.Service theirs = user.services().inNamespace(NAMESPACE).withName("demo-hdb").get();
+        assertThat(theirs.getMetadata().getLabels()).isEqualTo(Map.of("app", "theirs"));
+        assertThat(theirs.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(theirs.getSpec().getSelector()).isEqualTo(Map.of("app", "theirs"));
+        assertThat(statefulSet()).isNull();
+        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(e -> "ConfigurationError".equals(e.getReason()))).hasSize(1);
+        assertNothingThrown();
+    }
+
+    @Test
     void aManagedClusterThatVerifiesTlsSaysWhyItCannotMesh() {
         startOperator(new DesiredStatefulSet(RunningOperator.SIDECAR_IMAGE));
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
