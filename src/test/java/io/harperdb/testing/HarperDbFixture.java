@@ -461,7 +461,8 @@ public final class HarperDbFixture implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path path) {
+  /** Deletes a file or a directory tree (links are deleted, not followed); nothing when absent. */
+  public static void deleteRecursively(Path path) {
     if (!Files.exists(path)) {
       return;
     }

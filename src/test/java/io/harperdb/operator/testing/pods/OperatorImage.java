@@ -1,10 +1,8 @@
 package io.harperdb.operator.testing.pods;
 
 import io.harperdb.operator.testing.ImageLayoutDir;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import io.harperdb.testing.HarperDbFixture;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +26,7 @@ final class OperatorImage implements ContainerImage {
 
     /** Builds the image's filesystem under {@code root} from the project in {@code context}. */
     static OperatorImage build(Path context, Path root) {
-        try {
-            deleteRecursively(root);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        HarperDbFixture.deleteRecursively(root);
         ImageLayoutDir.materialize(context, root);
         return new OperatorImage(root, ImageLayoutDir.parse(context.resolve("Dockerfile")));
     }
@@ -72,19 +66,5 @@ final class OperatorImage implements ContainerImage {
         Map<String, String> pinned = new LinkedHashMap<>(env);
         pinned.putIfAbsent("SIDECAR_ADDRESS", podIp);
         return pinned;
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-                for (Path child : children) {
-                    deleteRecursively(child);
-                }
-            }
-        }
-        Files.delete(path);
     }
 }

@@ -14,8 +14,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.harperdb.testing.HarperDbFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,11 +73,7 @@ public final class PodKubelet implements AutoCloseable {
         this.network = network;
         this.dir = dir.toAbsolutePath();
         this.operatorImageName = operatorImageName;
-        try {
-            OperatorImage.deleteRecursively(this.dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        HarperDbFixture.deleteRecursively(this.dir);
         this.operatorImage = OperatorImage.build(Path.of("").toAbsolutePath(), this.dir.resolve("operator-image"));
         loop.scheduleWithFixedDelay(this::tick, 0, 500, TimeUnit.MILLISECONDS);
     }
@@ -263,11 +258,7 @@ public final class PodKubelet implements AutoCloseable {
 
     private void deleteClaims(StatefulSet set, String podName) {
         for (PersistentVolumeClaim claim : set.getSpec().getVolumeClaimTemplates()) {
-            try {
-                OperatorImage.deleteRecursively(dir.resolve("claims").resolve(claim.getMetadata().getName() + "-" + podName));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            HarperDbFixture.deleteRecursively(dir.resolve("claims").resolve(claim.getMetadata().getName() + "-" + podName));
         }
     }
 

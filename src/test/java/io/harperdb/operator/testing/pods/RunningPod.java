@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.harperdb.testing.HarperDbFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ final class RunningPod {
         this.name = pod.getMetadata().getName();
         this.ip = ip;
         try {
-            OperatorImage.deleteRecursively(dir);
+            HarperDbFixture.deleteRecursively(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
