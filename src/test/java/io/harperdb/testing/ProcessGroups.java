@@ -75,6 +75,15 @@ public final class ProcessGroups {
     LIVE.remove(pgid);
   }
 
+  /** Kills the group at once with SIGKILL, as a node failure or an OOM kill would: no shutdown hook runs. */
+  public static void killNow(long pgid) {
+    signal("KILL", pgid);
+    if (!awaitEmpty(pgid, Duration.ofSeconds(5))) {
+      throw new IllegalStateException("process group " + pgid + " survived KILL: " + members(pgid));
+    }
+    LIVE.remove(pgid);
+  }
+
   /** The shutdown hook's work: no grace for courtesy beyond a short TERM. */
   static void killAllNow() {
     for (long pgid : List.copyOf(LIVE)) {

@@ -152,7 +152,7 @@ public final class ChartRbac {
     }
 
     /** What a SelfSubjectRulesReview answers the operator in this namespace, as the API server computes it. */
-    List<ResourceRule> resourceRulesIn(String namespace) {
+    public List<ResourceRule> resourceRulesIn(String namespace) {
         return grants.stream().filter(g -> g.namespace() == null || g.namespace().equals(namespace))
                 .map(g -> new ResourceRuleBuilder()
                         .withApiGroups(g.rule().getApiGroups())

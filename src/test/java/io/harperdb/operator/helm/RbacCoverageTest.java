@@ -7,17 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.harperdb.operator.HarperOperator;
 import io.harperdb.operator.OperatorSettings;
 import io.harperdb.operator.api.HarperCluster;
@@ -42,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
@@ -204,28 +194,9 @@ class RbacCoverageTest {
         OperatorSettings settings = OperatorSettings.fromEnvironment(env);
         assertThat(settings.leaderElection()).isTrue();
 
-        List<MockKubernetes.Request> requests = new CopyOnWriteArrayList<>();
-        KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
-            @Override
-            public io.fabric8.mockwebserver.http.MockResponse handleCreate(RecordedRequest request) {
-                if (request.getPath().contains("/selfsubjectrulesreviews")) {
-                    return rulesReview(request, rbac);
-                }
-                return super.handleCreate(request);
-            }
-        };
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new io.fabric8.mockwebserver.MockWebServer(),
-                new HashMap<>(), dispatcher, false);
-        server.init();
-        Interceptor recorder = new Interceptor() {
-            @Override
-            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-                String query = request.uri().getRawQuery();
-                requests.add(new MockKubernetes.Request(request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query)));
-            }
-        };
-        KubernetesClient client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("recorder", recorder)));
-        KubernetesClient user = server.createClient();
+        MockKubernetes kubernetes = new MockKubernetes(rbac::resourceRulesIn);
+        KubernetesClient client = kubernetes.client();
+        KubernetesClient user = kubernetes.newUserClient();
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                 .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(settings.leaseName())
                         .withLeaseNamespace(settings.leaseNamespace())
@@ -238,16 +209,15 @@ class RbacCoverageTest {
             await("lease held and renewed").atMost(Duration.ofSeconds(30)).until(() -> {
                 Lease lease = user.leases().inNamespace(settings.leaseNamespace()).withName(settings.leaseName()).get();
                 return lease != null && "operator-0".equals(lease.getSpec().getHolderIdentity())
-                        && requests.stream().anyMatch(r -> !r.method().equals("GET") && r.path().contains("/leases/"));
+                        && kubernetes.requests().stream().anyMatch(r -> !r.method().equals("GET") && r.path().contains("/leases/"));
             });
         } finally {
             operator.stop();
             user.close();
-            client.close();
-            server.destroy();
+            kubernetes.close();
         }
 
-        List<MockKubernetes.Request> leaseRequests = requests.stream().filter(r -> r.path().contains("coordination.k8s.io")).toList();
+        List<MockKubernetes.Request> leaseRequests = kubernetes.requests().stream().filter(r -> r.path().contains("coordination.k8s.io")).toList();
         assertThat(rbac.ungranted(leaseRequests)).isEmpty();
         Set<String> used = leaseRequests.stream().map(KubernetesAccess::of).flatMap(java.util.Optional::stream)
                 .map(KubernetesAccess::permission).collect(Collectors.toCollection(TreeSet::new));
@@ -267,19 +237,6 @@ class RbacCoverageTest {
         @Override
         public UpdateControl<HarperCluster> reconcile(HarperCluster resource, io.javaoperatorsdk.operator.api.reconciler.Context<HarperCluster> context) {
             return UpdateControl.noUpdate();
-        }
-    }
-
-    private static io.fabric8.mockwebserver.http.MockResponse rulesReview(RecordedRequest request, ChartRbac rbac) {
-        try {
-            SelfSubjectRulesReview review = JSON.readValue(request.getUtf8Body(), SelfSubjectRulesReview.class);
-            review.setStatus(new SubjectRulesReviewStatusBuilder()
-                    .withResourceRules(rbac.resourceRulesIn(review.getSpec().getNamespace()))
-                    .withIncomplete(false)
-                    .build());
-            return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(201).setBody(JSON.writeValueAsString(review));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -10,6 +10,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import java.util.function.Function;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.io.IOException;
@@ -39,15 +44,32 @@ public final class MockKubernetes implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     public MockKubernetes() {
+        this(namespace -> List.of());
+    }
+
+    /**
+     * @param rulesIn what a SelfSubjectRulesReview answers in a namespace, as the API server computes it from
+     *                the RBAC bound to the caller (JOSDK's leader election asks one before it takes its Lease;
+     *                the CRUD mode alone would store the review and answer it without a status)
+     */
+    public MockKubernetes(Function<String, List<ResourceRule>> rulesIn) {
         List<CustomResourceDefinition> crds = readCrds();
         ApiDiscovery discovery = new ApiDiscovery(crds);
-        // The CRUD dispatcher, plus the discovery documents kubectl asks for first.
+        // The CRUD dispatcher, plus the discovery documents kubectl asks for first and the rules reviews.
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
             @Override
             public MockResponse handleGet(String path) {
                 return discovery.answer(path)
                         .map(json -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(json))
                         .orElseGet(() -> super.handleGet(path));
+            }
+
+            @Override
+            public MockResponse handleCreate(RecordedRequest request) {
+                if (request.getPath().contains("/selfsubjectrulesreviews")) {
+                    return rulesReview(request, rulesIn);
+                }
+                return super.handleCreate(request);
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -62,6 +84,16 @@ public final class MockKubernetes implements AutoCloseable {
         client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("recorder", recorder)));
         crds.forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
         requests.clear();
+    }
+
+    private static MockResponse rulesReview(RecordedRequest request, Function<String, List<ResourceRule>> rulesIn) {
+        SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+        review.setStatus(new SubjectRulesReviewStatusBuilder()
+                .withResourceRules(rulesIn.apply(review.getSpec().getNamespace()))
+                .withIncomplete(false)
+                .build());
+        return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+                .setBody(Serialization.asJson(review));
     }
 
     private static List<CustomResourceDefinition> readCrds() {
