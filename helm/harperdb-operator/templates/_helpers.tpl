@@ -91,18 +91,19 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
   resources: ["events"]
   verbs: ["create"]
 # Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget, each read from an
-# informer (list, watch; labelled managed-by), never by a GET, then created or patched (a JSON Patch from the
-# cached object). The StatefulSet's persistentVolumeClaimRetentionPolicy deletes volume claims on scale-down
-# when storage.deleteClaimsOnScaleDown says so.
+# informer (list, watch; labelled managed-by), then created or patched (a JSON Patch from the cached object).
+# get: by name, only while the informer has none of a name the cluster needs, to find an object of that name
+# that the operator does not manage (it is reported, never taken over). The StatefulSet's
+# persistentVolumeClaimRetentionPolicy deletes volume claims on scale-down when storage.deleteClaimsOnScaleDown says so.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 # Their pods: an informer for readiness, and delete for a rolling restart (one pod at a time).
 - apiGroups: [""]
   resources: ["pods"]
