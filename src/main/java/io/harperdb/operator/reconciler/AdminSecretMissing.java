@@ -28,15 +28,16 @@ final class AdminSecretMissing {
      */
     static ConfigurationProblem problem(HarperCluster cluster, StatefulSet statefulSet, List<String> dataClaims) {
         String name = ResourceNames.adminSecret(cluster);
+        String secret = "Secret " + name;
         String named = cluster.getSpec() != null && cluster.getSpec().getAdminSecret() != null && !cluster.getSpec().getAdminSecret().isBlank()
-                ? "Secret " + name + " (spec.adminSecret)" : "Secret " + name + " (the default when spec.adminSecret is not set)";
+                ? secret + " (spec.adminSecret)" : secret + " (the default when spec.adminSecret is not set)";
         Optional<String> previous = statefulSet == null ? Optional.empty()
                 : HarperContainer.adminSecretOf(statefulSet).filter(recorded -> !recorded.equals(name));
         String evidence = statefulSet != null
                 ? previous.map(p -> "the pods of StatefulSet " + statefulSet.getMetadata().getName() + " take their admin credentials from Secret " + p)
                         .orElse("StatefulSet " + statefulSet.getMetadata().getName() + " exists: its instances hold the admin password they were installed with")
                 : "data volume claims of this cluster exist (" + claims(dataClaims) + "): the instances on them hold the admin password they were installed with";
-        String fix = "recreate " + named.substring(0, named.indexOf(" (")) + " (keys username and password) with those credentials"
+        String fix = "recreate " + secret + " (keys username and password) with those credentials"
                 + previous.map(p -> ", or set spec.adminSecret back to " + p).orElse("");
         return new ConfigurationProblem(ConfigurationError.ADMIN_SECRET_MISSING, named + " does not exist, and " + evidence
                 + ". The operator generates no new password (the instances would refuse it) and changes nothing until the Secret exists: "
