@@ -82,7 +82,7 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 # Members' credentials, by reference only: the Secrets that HarperClusters (spec.adminSecret) and HarperNodes
 # (spec.authorizationSecret) name are read by name, afresh each round. No list or watch: the operator caches
 # no Secret and cannot enumerate them (get reads a Secret whose name it knows; RBAC cannot narrow get by label).
-# create: the admin Secret it generates when none exists.
+# create: the admin Secret it generates when none exists and no instance can hold another password.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create"]
@@ -91,20 +91,26 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
   resources: ["events"]
   verbs: ["create"]
 # Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget, each read from an
-# informer (list, watch; labelled managed-by), never by a GET, then created or patched (a JSON Patch from the
-# cached object). The volume claims need nothing: the StatefulSet's
-# persistentVolumeClaimRetentionPolicy deletes them on scale-down when storage.deleteClaimsOnScaleDown says so.
+# informer (list, watch; labelled managed-by), then created or patched (a JSON Patch from the cached object).
+# get: by name, only while the informer has none of a name the cluster needs, to find an object of that name
+# that the operator does not manage (it is reported, never taken over). The StatefulSet's
+# persistentVolumeClaimRetentionPolicy deletes volume claims on scale-down when storage.deleteClaimsOnScaleDown says so.
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 # Their pods: an informer for readiness, and delete for a rolling restart (one pod at a time).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch", "delete"]
+# Their data volume claims, listed by the cluster's labels only while its admin Secret is missing: a claim
+# means an instance may hold the password it was installed with, so none is generated (docs/admin-secret.md).
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["list"]
 {{- end }}

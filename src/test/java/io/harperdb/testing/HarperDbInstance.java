@@ -148,9 +148,14 @@ public final class HarperDbInstance {
 
   /** Sends one operation and returns status and body whatever the status is. */
   public Answer call(String operationJson) {
+    return callAs(username(), password(), operationJson);
+  }
+
+  /** Like {@link #call(String)}, with other credentials. */
+  public Answer callAs(String username, String password, String operationJson) {
     Request request = new Request.Builder()
         .url(operationsUrl() + "/")
-        .header("Authorization", Credentials.basic(username(), password()))
+        .header("Authorization", Credentials.basic(username, password))
         .post(RequestBody.create(operationJson, JSON))
         .build();
     try (Response response = http.newCall(request).execute()) {
@@ -169,6 +174,34 @@ public final class HarperDbInstance {
 
   public Answer call(Object operation) {
     return call(toJson(operation));
+  }
+
+  /**
+   * Runs {@code harperdb <arguments>} in this instance's environment (its HOME and ROOTPATH), as {@code
+   * kubectl exec <pod> -c harperdb -- harperdb ...} does in a pod; for an operation ({@code alter_user
+   * username=admin password=...}) the CLI talks to the running instance over its local Unix socket. Returns
+   * the exit code and the output.
+   */
+  public Answer cli(String... arguments) {
+    List<String> command = new ArrayList<>(settings.harperdbCommand(arguments[0]));
+    command.addAll(List.of(arguments).subList(1, arguments.length));
+    Path log = dir.resolve("cli.log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(baseEnv());
+    try {
+      Process p = builder.start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(this + ": harperdb " + arguments[0] + " did not exit within 60 s");
+      }
+      return new Answer(p.exitValue(), TextNode.valueOf(Files.readString(log)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** {@code cluster_status}: runtime view of the replication links. */

@@ -25,7 +25,7 @@ public class HarperClusterSpec {
 
     @Pattern(ApiPatterns.DNS1123_SUBDOMAIN)
     @Size(max = 253)
-    @JsonPropertyDescription("Secret with keys username and password of a HarperDB super_user; generated when absent")
+    @JsonPropertyDescription("Secret with keys username and password of a HarperDB super_user; generated when absent, but only before any instance was installed (docs/admin-secret.md)")
     private String adminSecret;
 
     @Default("{}")

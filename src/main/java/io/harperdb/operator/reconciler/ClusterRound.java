@@ -31,8 +31,8 @@ final class ClusterRound {
     final boolean paused;
 
     // ensure workloads
-    /** Why the managed resources cannot be made; the round then only says so. */
-    String configurationProblem;
+    /** Why the managed resources cannot be made or used; the round then only says so. */
+    ConfigurationProblem configurationProblem;
     /** Secrets by name, each read once in this round. */
     Function<String, Optional<Secret>> secrets = name -> Optional.empty();
     /** The StatefulSet as it stands before this round writes it (null: none yet, or not managed). */

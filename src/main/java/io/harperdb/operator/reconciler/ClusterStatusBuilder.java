@@ -41,14 +41,14 @@ public final class ClusterStatusBuilder {
      * Everything one round learned that its status shows.
      *
      * @param paused               the pause annotation is set: nothing else was done
-     * @param configurationProblem why the managed resources cannot be made (nothing else was done), or null
+     * @param configurationProblem why the managed resources cannot be made or used (nothing else was done), or null
      * @param leavingPods          managed pods kept while they leave the mesh; null for a cluster without
      *                             managed instances (no Scaling condition)
      * @param tls                  the TlsVerification condition, or null
      */
     public record Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                         List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
-                        long generation, Instant now, boolean paused, String configurationProblem, List<String> leavingPods,
+                        long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem, List<String> leavingPods,
                         Condition tls) {
 
         /** A round of a cluster without managed instances that did its work. */
@@ -59,7 +59,7 @@ public final class ClusterStatusBuilder {
         }
 
         /** A round that did nothing but say why (paused, or a configuration problem). */
-        static Round stopped(long generation, Instant now, boolean paused, String configurationProblem) {
+        static Round stopped(long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem) {
             return new Round(List.of(), Map.of(), EMPTY_PLAN, List.of(), Map.of(), generation, now, paused, configurationProblem,
                     null, null);
         }

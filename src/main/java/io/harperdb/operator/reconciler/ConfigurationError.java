@@ -11,21 +11,24 @@ import java.util.Set;
 
 /**
  * The status of a cluster whose managed resources cannot be made, from its spec and the operator's
- * configuration (an unusable OPERATOR_IMAGE, say): phase Failed, Ready and Reconciled False with reason
- * {@value #REASON} and the problem as message. What the previous status said of the members stays.
+ * configuration (an unusable OPERATOR_IMAGE, say; reason {@value #REASON}), or whose admin Secret is missing
+ * while instances may hold its password (reason {@value #ADMIN_SECRET_MISSING}): phase Failed, Ready and
+ * Reconciled False with the problem's reason and its message. What the previous status said of the members stays.
  */
 final class ConfigurationError {
     static final String REASON = "ConfigurationError";
+    static final String ADMIN_SECRET_MISSING = "AdminSecretMissing";
 
     private ConfigurationError() {
     }
 
-    static HarperClusterStatus status(HarperClusterStatus previous, String problem, long generation, Instant now) {
+    static HarperClusterStatus status(HarperClusterStatus previous, ConfigurationProblem problem, long generation, Instant now) {
         HarperClusterStatus status = previous == null ? new HarperClusterStatus()
                 : StatusComparison.MAPPER.convertValue(previous, HarperClusterStatus.class);
         List<Condition> desired = new ArrayList<>();
-        desired.add(Conditions.of(Conditions.READY, false, REASON, "the managed instances cannot be run: see condition Reconciled", generation));
-        desired.add(Conditions.of(Conditions.RECONCILED, false, REASON, problem, generation));
+        desired.add(Conditions.of(Conditions.READY, false, problem.reason(), "the managed instances cannot be run: see condition Reconciled",
+                generation));
+        desired.add(Conditions.of(Conditions.RECONCILED, false, problem.reason(), problem.message(), generation));
         desired.add(Conditions.of(Conditions.PAUSED, false, "ReconciliationActive", "", generation));
         Set<String> replaced = Set.of(Conditions.READY, Conditions.RECONCILED, Conditions.PAUSED);
         List<Condition> others = previous == null || previous.getConditions() == null ? List.of()
@@ -39,9 +42,9 @@ final class ConfigurationError {
     }
 
     /** The status already reports this problem (so its Warning Event was recorded). */
-    static boolean reported(HarperClusterStatus status, String problem) {
+    static boolean reported(HarperClusterStatus status, ConfigurationProblem problem) {
         return status != null && status.getConditions() != null && status.getConditions().stream()
-                .anyMatch(c -> Conditions.RECONCILED.equals(c.getType()) && REASON.equals(c.getReason())
-                        && Objects.equals(problem, c.getMessage()));
+                .anyMatch(c -> Conditions.RECONCILED.equals(c.getType()) && Objects.equals(problem.reason(), c.getReason())
+                        && Objects.equals(problem.message(), c.getMessage()));
     }
 }

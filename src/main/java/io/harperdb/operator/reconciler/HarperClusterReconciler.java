@@ -176,9 +176,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     }
 
     /**
-     * Managed clusters: stops the round when the StatefulSet cannot be built (a condition and an Event say why;
-     * retried on the poll interval, never thrown); else the admin Secret, the Services and the
-     * PodDisruptionBudget, and the StatefulSet as it stands (written once, by {@link #settleScaleDown}).
+     * Managed clusters: stops the round when the StatefulSet cannot be built, or its admin Secret is missing
+     * while instances may hold its password (a condition and an Event say why; retried on the poll interval,
+     * never thrown); else the admin Secret, the Services and the PodDisruptionBudget, and the StatefulSet as it
+     * stands (written once, by {@link #settleScaleDown}).
      */
     void ensureWorkloads(ClusterRound round, Context<HarperCluster> context) {
         KubernetesClient client = context.getClient();
@@ -195,7 +196,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (round.configurationProblem != null) {
             return;
         }
-        managed.ensureAdminSecret(client, round.cluster, round.secrets);
+        round.configurationProblem = managed.ensureAdminSecret(client, round.cluster, round.secrets, current).orElse(null);
+        if (round.configurationProblem != null) {
+            return;
+        }
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);

@@ -15,6 +15,7 @@ import io.harperdb.operator.resources.ConfigurationException;
 import io.harperdb.operator.resources.DesiredDisruptionBudget;
 import io.harperdb.operator.resources.DesiredServices;
 import io.harperdb.operator.resources.DesiredStatefulSet;
+import io.harperdb.operator.resources.HarperContainer;
 import io.harperdb.operator.resources.OwnerReferences;
 import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.operator.resources.TemplateHash;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code io.harperdb.operator.resources} describe them: creates what is missing and updates, with JSON
  * Patch, only the fields the operator sets (the API server adds defaults to the rest, which must not
  * count as a difference). The current objects are read from the informer caches ({@link Current}), never
- * with a GET; an informer also brings a deleted object back at once. The admin Secret is only ever created.
+ * with a GET; an informer also brings a deleted object back at once. The admin Secret is only ever created,
+ * and only before any instance can have been installed ({@link #ensureAdminSecret}).
  */
 public class ManagedResources {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedResources.class);
@@ -65,14 +67,23 @@ public class ManagedResources {
     }
 
     /**
-     * Creates the admin Secret when none of its name exists, reading it through the round's {@code secrets}. Never
-     * updates it: the members were installed with its password. Logs its name only.
+     * The admin Secret, read through the round's {@code secrets}: when it exists, nothing to do (it is never
+     * updated: the members were installed with its password). When it does not, it is generated (a new
+     * password) only if no instance can have been installed with another one: the cluster has no StatefulSet
+     * and no data volume claim. Else nothing is created and the problem is returned (reason
+     * {@value ConfigurationError#ADMIN_SECRET_MISSING}; a Warning Event says it once). Logs names only.
      */
-    public void ensureAdminSecret(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets) {
+    public Optional<ConfigurationProblem> ensureAdminSecret(KubernetesClient client, HarperCluster cluster,
+                                                            Function<String, Optional<Secret>> secrets, Current current) {
         String namespace = cluster.getMetadata().getNamespace();
         String name = ResourceNames.adminSecret(cluster);
         if (secrets.apply(name).isPresent()) {
-            return;
+            return Optional.empty();
+        }
+        StatefulSet statefulSet = existingStatefulSet(cluster, current);
+        List<String> claims = statefulSet == null ? dataClaims(client, cluster) : List.of();
+        if (statefulSet != null || !claims.isEmpty()) {
+            return Optional.of(reported(cluster, AdminSecretMissing.problem(cluster, statefulSet, claims)));
         }
         Secret secret = AdminSecret.generate(cluster).toSecret(cluster);
         try {
@@ -84,13 +95,28 @@ public class ManagedResources {
                 throw e;
             }
         }
+        return Optional.empty();
+    }
+
+    /**
+     * The names of the cluster's data volume claims ({@code data-<statefulSet>-<ordinal>}, labelled with the
+     * StatefulSet's selector, which the StatefulSet controller copies onto the claims it makes). They outlive the
+     * StatefulSet (whenDeleted Retain) and a deleted cluster, and hold what HarperDB installed.
+     */
+    private static List<String> dataClaims(KubernetesClient client, HarperCluster cluster) {
+        String prefix = HarperContainer.DATA_VOLUME + "-" + ResourceNames.statefulSet(cluster) + "-";
+        return client.persistentVolumeClaims().inNamespace(cluster.getMetadata().getNamespace())
+                .withLabels(ResourceNames.selectorLabels(cluster)).list().getItems().stream()
+                .map(c -> c.getMetadata().getName())
+                .filter(n -> n.startsWith(prefix) && n.length() > prefix.length() && n.substring(prefix.length()).chars().allMatch(Character::isDigit))
+                .toList();
     }
 
     /**
      * Why the cluster's StatefulSet cannot be built from its spec and the operator's configuration, if it
      * cannot; a Warning Event says so once per new problem.
      */
-    public Optional<String> configurationProblem(HarperCluster cluster) {
+    public Optional<ConfigurationProblem> configurationProblem(HarperCluster cluster) {
         String problem = ResourceNames.nameProblem(cluster);
         if (problem == null) {
             try {
@@ -100,14 +126,14 @@ public class ManagedResources {
                 problem = e.getMessage();
             }
         }
-        return Optional.of(reported(cluster, problem));
+        return Optional.of(reported(cluster, ConfigurationProblem.of(problem)));
     }
 
     /** A Warning Event says a configuration problem once, while the status does not report it yet. */
-    private String reported(HarperCluster cluster, String problem) {
+    private ConfigurationProblem reported(HarperCluster cluster, ConfigurationProblem problem) {
         if (!ConfigurationError.reported(cluster.getStatus(), problem)) {
-            LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), problem);
-            events.warning(cluster, ConfigurationError.REASON, problem);
+            LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), problem.message());
+            events.warning(cluster, problem.reason(), problem.message());
         }
         return problem;
     }
@@ -118,7 +144,7 @@ public class ManagedResources {
      * with the operator's managed-by label, so a name missing from them is read from the API server (only
      * until the operator has created its own).
      */
-    public Optional<String> foreignObject(KubernetesClient client, HarperCluster cluster, Current current) {
+    public Optional<ConfigurationProblem> foreignObject(KubernetesClient client, HarperCluster cluster, Current current) {
         List<HasMetadata> needed = List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster),
                 DesiredDisruptionBudget.build(cluster), new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
                         .withNewMetadata().withName(ResourceNames.statefulSet(cluster))
@@ -131,10 +157,10 @@ public class ManagedResources {
             HasMetadata stored = client.resources(desired.getClass()).inNamespace(cluster.getMetadata().getNamespace())
                     .withName(name).get();
             if (stored != null && !isManaged(stored, cluster)) {
-                return Optional.of(reported(cluster, desired.getKind() + " " + name + " exists and is not managed by "
+                return Optional.of(reported(cluster, ConfigurationProblem.of(desired.getKind() + " " + name + " exists and is not managed by "
                         + ResourceNames.MANAGED_BY + " for HarperCluster " + cluster.getMetadata().getName() + " (no label "
                         + ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY + " and no owner reference to it):"
-                        + " it is not taken over; delete or rename it, or rename the HarperCluster"));
+                        + " it is not taken over; delete or rename it, or rename the HarperCluster")));
             }
         }
         return Optional.empty();

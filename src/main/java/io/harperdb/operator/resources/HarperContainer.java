@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Instances;
 import io.harperdb.operator.api.Replication;
@@ -22,6 +23,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The HarperDB container of a managed pod. HarperDB is configured by environment variables only: the
@@ -38,6 +40,8 @@ public final class HarperContainer {
     /** Set from the pod's name, so that the next variable can derive the pod's own hostname from it. */
     public static final String POD_NAME = "POD_NAME";
     public static final String REPLICATION_HOSTNAME = "REPLICATION_HOSTNAME";
+    /** HarperDB's install variable of the super_user's password, read at install only. */
+    static final String ADMIN_PASSWORD = "HDB_ADMIN_PASSWORD";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,6 +68,24 @@ public final class HarperContainer {
                 .build();
     }
 
+    /**
+     * The Secret whose password the HarperDB container of {@code statefulSet}'s pods takes (at install), if any:
+     * the record of the admin Secret the StatefulSet was last written with.
+     */
+    public static Optional<String> adminSecretOf(StatefulSet statefulSet) {
+        if (statefulSet.getSpec() == null || statefulSet.getSpec().getTemplate() == null
+                || statefulSet.getSpec().getTemplate().getSpec() == null) {
+            return Optional.empty();
+        }
+        return statefulSet.getSpec().getTemplate().getSpec().getContainers().stream()
+                .filter(c -> NAME.equals(c.getName()) && c.getEnv() != null)
+                .flatMap(c -> c.getEnv().stream())
+                .filter(e -> ADMIN_PASSWORD.equals(e.getName()) && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .map(e -> e.getValueFrom().getSecretKeyRef().getName())
+                .filter(name -> name != null && !name.isBlank())
+                .findFirst();
+    }
+
     static List<ContainerPort> ports() {
         return List.of(
                 port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
@@ -87,7 +109,7 @@ public final class HarperContainer {
         // Install: accept the licence, create the super_user from the admin Secret (at install only).
         env.add(value("TC_AGREEMENT", "yes"));
         env.add(secret("HDB_ADMIN_USERNAME", adminSecret, AdminSecret.USERNAME_KEY));
-        env.add(secret("HDB_ADMIN_PASSWORD", adminSecret, AdminSecret.PASSWORD_KEY));
+        env.add(secret(ADMIN_PASSWORD, adminSecret, AdminSecret.PASSWORD_KEY));
         env.add(value("ROOTPATH", DATA_PATH));
         env.add(value("DEFAULTS_MODE", "prod"));
         // Plain ports inside the cluster (the operator and the sidecar speak http); "null" turns the

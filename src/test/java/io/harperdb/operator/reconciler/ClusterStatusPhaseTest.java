@@ -116,7 +116,7 @@ class ClusterStatusPhaseTest {
                 new Case("managed instances that verify TLS", r -> r.withLeavingPods(List.of())
                         .withTls(TlsVerification.condition(tlsVerifying(), 1).orElseThrow()), Phase.READY, "3/3",
                         Map.of(Conditions.TLS_VERIFICATION, "False/" + TlsVerification.SELF_SIGNED, Conditions.SCALING, "False/AtDesiredReplicas")),
-                new Case("a configuration error", r -> ClusterStatusBuilder.Round.stopped(2, Instant.EPOCH, false, "OPERATOR_IMAGE is bad"),
+                new Case("a configuration error", r -> ClusterStatusBuilder.Round.stopped(2, Instant.EPOCH, false, ConfigurationProblem.of("OPERATOR_IMAGE is bad")),
                         Phase.FAILED, "3/3", Map.of(Conditions.READY, "False/" + ConfigurationError.REASON,
                         Conditions.RECONCILED, "False/" + ConfigurationError.REASON, Conditions.PAUSED, "False/ReconciliationActive",
                         Conditions.DEGRADED, "False/AllMembersConnected")),

@@ -69,6 +69,16 @@ class DesiredStatefulSetTest {
         assertThatThrownBy(() -> builder.build(noInstances)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no managed instances");
     }
 
+    /** What the operator reads back to name, when the admin Secret is missing, the one the pods take. */
+    @Test
+    void theStatefulSetRecordsTheAdminSecretItsPodsTake() {
+        HarperCluster cluster = Clusters.demo();
+        assertThat(HarperContainer.adminSecretOf(builder.build(cluster))).contains(ResourceNames.adminSecret(cluster));
+        cluster.getSpec().setAdminSecret("my-admin");
+        assertThat(HarperContainer.adminSecretOf(builder.build(cluster))).contains("my-admin");
+        assertThat(HarperContainer.adminSecretOf(new StatefulSet())).isEmpty();
+    }
+
     @Test
     void podNameComesBeforeTheReplicationHostnameThatExpandsIt() {
         List<EnvVar> env = harper(builder.build(Clusters.demo())).getEnv();
