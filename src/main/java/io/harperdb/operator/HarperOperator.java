@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class HarperOperator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HarperOperator.class);
     private final Operator operator;
-    private final ExecutorService observers = Executors.newFixedThreadPool(8, r -> {
+    /** A thread per observation at once (each round limits its own): one cluster's hung members never hold up another's. */
+    private final ExecutorService observers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "harperdb-observer");
         t.setDaemon(true);
         return t;
@@ -60,7 +61,7 @@ public final class HarperOperator implements AutoCloseable {
         });
         EventRecorder events = new EventRecorder(client);
         Clock clock = Clock.systemUTC();
-        HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers),
+        HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers, clock),
                 new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events), addresses);
         HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock, addresses);
         if (settings.watchesAllNamespaces()) {

@@ -36,7 +36,8 @@ public class HarperClusterStatus {
     @JsonPropertyDescription("Members whose routes were written but take effect only when the instance restarts")
     private List<String> routesPendingRestart;
 
-    @JsonPropertyDescription("Links between members that are down while both answer, since when, and the operator's last attempt to mend each")
+    @JsonPropertyDescription("Links between members that are down while both answer, since when, and the operator's last attempt to mend each; "
+            + "at most 100, those down longest first (the others are tracked as these mend)")
     private List<LinkDownStatus> linksDown;
 
     public Long getObservedGeneration() {

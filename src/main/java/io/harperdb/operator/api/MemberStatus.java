@@ -11,7 +11,7 @@ import java.util.Objects;
 /** One member of a HarperCluster: the mirror of its cluster_status. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"name", "url", "reachable", "connections", "writtenRoutes"})
+@JsonPropertyOrder({"name", "url", "reachable", "connections", "connectionSummary", "writtenRoutes"})
 public class MemberStatus {
 
     @JsonPropertyDescription("HarperDB node name (its replication hostname)")
@@ -23,8 +23,12 @@ public class MemberStatus {
     @JsonPropertyDescription("Whether its Operations API answered the last cluster_status")
     private Boolean reachable;
 
-    @JsonPropertyDescription("Its links to its peers")
+    @JsonPropertyDescription("Its links to its peers, listed while the cluster has at most 16 members and the lists stay under 128 KiB; "
+            + "else absent and connectionSummary counts them")
     private List<ConnectionStatus> connections;
+
+    @JsonPropertyDescription("Its links to its peers counted, when connections are not listed (more than 16 members, or lists over 128 KiB)")
+    private ConnectionSummary connectionSummary;
 
     @JsonPropertyDescription("The routes the operator last wrote to its configuration (they take effect when it restarts)")
     private List<Route> writtenRoutes;
@@ -61,6 +65,14 @@ public class MemberStatus {
         this.connections = connections;
     }
 
+    public ConnectionSummary getConnectionSummary() {
+        return connectionSummary;
+    }
+
+    public void setConnectionSummary(ConnectionSummary connectionSummary) {
+        this.connectionSummary = connectionSummary;
+    }
+
     public List<Route> getWrittenRoutes() {
         return writtenRoutes;
     }
@@ -73,11 +85,12 @@ public class MemberStatus {
     public boolean equals(Object o) {
         return o instanceof MemberStatus m && Objects.equals(name, m.name) && Objects.equals(url, m.url)
                 && Objects.equals(reachable, m.reachable) && Objects.equals(connections, m.connections)
+                && Objects.equals(connectionSummary, m.connectionSummary)
                 && Objects.equals(writtenRoutes, m.writtenRoutes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, url, reachable, connections, writtenRoutes);
+        return Objects.hash(name, url, reachable, connections, connectionSummary, writtenRoutes);
     }
 }

@@ -23,6 +23,8 @@ public final class ClusterHealth {
     private final Map<String, List<Subscription>> subscriptions = new HashMap<>();
     private final Set<String> invalid;
     private final Map<String, MemberObservation> observations;
+    /** Each answering member's peers by name: a large cluster asks for n^2 links. */
+    private final Map<String, Map<String, PeerConnection>> peers = new HashMap<>();
 
     /**
      * @param members      the declared (staying) members
@@ -34,6 +36,13 @@ public final class ClusterHealth {
         members.forEach(m -> subscriptions.put(m.name(), m.subscriptions()));
         this.invalid = invalid;
         this.observations = observations;
+        observations.forEach((name, o) -> {
+            if (o != null && o.status() != null) {
+                Map<String, PeerConnection> byName = new HashMap<>();
+                o.status().peers().forEach(p -> byName.putIfAbsent(p.name(), p));   // the first, as ClusterStatus.peer finds
+                peers.put(name, byName);
+            }
+        });
     }
 
     public boolean reachable(String member) {
@@ -73,8 +82,8 @@ public final class ClusterHealth {
     }
 
     private Optional<PeerConnection> side(String from, String to) {
-        MemberObservation o = from == null ? null : observations.get(from);
-        return o == null || o.status() == null ? Optional.empty() : o.status().peer(to);
+        Map<String, PeerConnection> seen = from == null ? null : peers.get(from);
+        return seen == null ? Optional.empty() : Optional.ofNullable(seen.get(to));
     }
 
     /** Whether a and b should be linked: both valid, and their subscriptions make the link carry something. */

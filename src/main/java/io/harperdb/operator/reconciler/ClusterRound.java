@@ -18,7 +18,8 @@ import java.util.function.Function;
 /**
  * What one reconciliation round of a HarperCluster learns, filled in by the steps of
  * {@link HarperClusterReconciler} in order (each field says which step writes it). Nothing in it outlives the
- * round: what must survive until the next one is written to the cluster's status.
+ * round: what must survive until the next one is written to the cluster's status (and, while that write fails,
+ * kept by the reconciler and handed to the next round as {@link #unwrittenStatus}).
  */
 final class ClusterRound {
     static final MemberResolver.Members NO_MEMBERS = new MemberResolver.Members(List.of(), List.of());
@@ -29,6 +30,8 @@ final class ClusterRound {
     final long generation;
     final Duration pollInterval;
     final boolean paused;
+    /** The status a previous round built but could not write; null when the cluster's status is the latest. */
+    HarperClusterStatus unwrittenStatus;
 
     // ensure workloads
     /** Why the managed resources cannot be made or used; the round then only says so. */
@@ -65,6 +68,10 @@ final class ClusterRound {
     // build status
     HarperClusterStatus status;
 
+    // write status, write node statuses
+    /** A status write failed this round: the next round comes soon to write it. */
+    boolean statusUnwritten;
+
     // schedule the next poll
     Duration nextPoll;
 
@@ -86,8 +93,9 @@ final class ClusterRound {
         return paused || configurationProblem != null;
     }
 
+    /** The latest status: the one a previous round could not write, else the cluster's. */
     HarperClusterStatus previousStatus() {
-        return cluster.getStatus();
+        return unwrittenStatus != null ? unwrittenStatus : cluster.getStatus();
     }
 
     /** What the status builder reads of this round. */

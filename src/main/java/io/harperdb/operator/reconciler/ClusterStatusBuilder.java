@@ -2,6 +2,7 @@ package io.harperdb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.harperdb.operator.api.ConnectionStatus;
+import io.harperdb.operator.api.ConnectionSummary;
 import io.harperdb.operator.api.DatabaseSocketStatus;
 import io.harperdb.operator.api.HarperClusterStatus;
 import io.harperdb.operator.api.HarperNodeStatus;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Builds the status of a HarperCluster and of its HarperNodes from one reconciliation round: what
@@ -33,6 +33,22 @@ import java.util.stream.Collectors;
 public final class ClusterStatusBuilder {
     /** The Ready reason of a HarperNode whose spec cannot work. */
     static final String INVALID_SPEC = "InvalidSpec";
+    /**
+     * Every member's links are listed (n * (n - 1) entries) up to this many members; past it, or past
+     * {@link #CONNECTION_LISTS_MAX_BYTES}, each member's links are counted instead: the API server refuses objects of
+     * about 1.5 MiB, and a status rewritten every change should stay far smaller.
+     */
+    static final int CONNECTIONS_LISTED_UP_TO = 16;
+    /** The most JSON the members' connection lists may take (subscriptions and databases make entries large). */
+    static final int CONNECTION_LISTS_MAX_BYTES = 128 * 1024;
+    /** Peers named per member in a connection summary. */
+    static final int NOT_CONNECTED_NAMED = 5;
+    /** Links down kept in status (healing's memory), those down longest first. */
+    static final int LINKS_DOWN_KEPT = 100;
+    /** Items (problems, failures, names) a condition message lists before saying how many more there are. */
+    static final int MESSAGE_ITEMS = 10;
+    /** The longest condition message. */
+    static final int MESSAGE_MAX_CHARS = 4000;
 
     private ClusterStatusBuilder() {
     }
@@ -104,8 +120,14 @@ public final class ClusterStatusBuilder {
         return status;
     }
 
+    /**
+     * The links down to keep, at most {@link #LINKS_DOWN_KEPT}: those down longest first (then by name), so that the
+     * ones kept keep their healing times and the others, seen anew each round, take their places as they mend.
+     */
     private static List<LinkDownStatus> linksDown(List<LinkDown> links) {
         return links.isEmpty() ? null : links.stream()
+                .sorted(Comparator.comparing(LinkDown::since).thenComparing(LinkDown::a).thenComparing(LinkDown::b))
+                .limit(LINKS_DOWN_KEPT)
                 .map(l -> new LinkDownStatus(l.a(), l.b(), timestamp(l.since()), l.lastAttempt() == null ? null : timestamp(l.lastAttempt())))
                 .toList();
     }
@@ -149,17 +171,17 @@ public final class ClusterStatusBuilder {
         conditions.add(phase == Phase.READY
                 ? Conditions.of(Conditions.READY, true, "AllMembersReady", ready + " of " + names.size() + " members connected to all others", gen)
                 : names.isEmpty() ? Conditions.of(Conditions.READY, false, "NoMembers", "no HarperNode names this cluster", gen)
-                : !invalid.isEmpty() ? Conditions.of(Conditions.READY, false, "InvalidMembers", ready + " of " + names.size()
-                + " members ready; left out as invalid: " + describe(invalid), gen)
+                : !invalid.isEmpty() ? Conditions.of(Conditions.READY, false, "InvalidMembers", capped(ready + " of " + names.size()
+                + " members ready; left out as invalid: " + describe(invalid)), gen)
                 : Conditions.of(Conditions.READY, false, "MembersNotReady", ready + " of " + names.size() + " members ready", gen));
         conditions.add(reconciled(round, credentialProblems, failures, gen));
         conditions.add(healthProblems.isEmpty()
                 ? Conditions.of(Conditions.DEGRADED, false, "AllMembersConnected", "every member reachable and connected", gen)
-                : Conditions.of(Conditions.DEGRADED, true, "MembersUnavailable", String.join("; ", healthProblems), gen));
+                : Conditions.of(Conditions.DEGRADED, true, "MembersUnavailable", joinAtMost(healthProblems, "; "), gen));
         conditions.add(Conditions.of(Conditions.PAUSED, false, "ReconciliationActive", "", gen));
         if (!round.plan().strays().isEmpty()) {
             conditions.add(Conditions.of(Conditions.UNKNOWN_NODES, true, "NodesNotDeclared",
-                    "nodes no resource declares: " + String.join(", ", new TreeSet<>(round.plan().strays()))
+                    "nodes no resource declares: " + joinAtMost(List.copyOf(new TreeSet<>(round.plan().strays())), ", ")
                             + " (set spec.replication.pruneUnknownNodes to remove them)", gen));
         }
         conditions.addAll(extraConditions);
@@ -169,10 +191,7 @@ public final class ClusterStatusBuilder {
         status.setPhase(phase);
         status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, round.now()));
         status.setReadyMembers(ready + "/" + names.size());
-        status.setMembers(round.members().stream()
-                .filter(m -> m.name() != null)   // nothing to mirror of a member without hostname or url
-                .map(m -> memberStatus(m, round.observations().get(m.name()), round.writtenRoutes().get(m.name())))
-                .toList());
+        status.setMembers(memberStatuses(round));
         List<String> pending = new ArrayList<>(new TreeSet<>(round.plan().routesPendingRestart()));
         status.setRoutesPendingRestart(pending.isEmpty() ? null : pending);
         return status;
@@ -232,7 +251,21 @@ public final class ClusterStatusBuilder {
     }
 
     private static String describe(Map<String, String> invalid) {
-        return invalid.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+        return joinAtMost(invalid.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList(), ", ");
+    }
+
+    /**
+     * The first {@link #MESSAGE_ITEMS} items, then how many more: a condition message says what is wrong without
+     * growing with the cluster (every link down of a large cluster would not fit in an object).
+     */
+    static String joinAtMost(List<String> items, String separator) {
+        String listed = String.join(separator, items.subList(0, Math.min(items.size(), MESSAGE_ITEMS)));
+        return capped(items.size() > MESSAGE_ITEMS ? listed + separator + "and " + (items.size() - MESSAGE_ITEMS) + " more" : listed);
+    }
+
+    /** At most {@link #MESSAGE_MAX_CHARS} characters (a failure message quotes what a member answered). */
+    static String capped(String message) {
+        return message.length() <= MESSAGE_MAX_CHARS ? message : message.substring(0, MESSAGE_MAX_CHARS - 1) + "\u2026";
     }
 
     /**
@@ -309,10 +342,10 @@ public final class ClusterStatusBuilder {
 
     private static Condition reconciled(Round round, List<String> credentialProblems, List<String> failures, long gen) {
         if (!credentialProblems.isEmpty()) {
-            return Conditions.of(Conditions.RECONCILED, false, "CredentialsUnavailable", String.join("; ", credentialProblems), gen);
+            return Conditions.of(Conditions.RECONCILED, false, "CredentialsUnavailable", joinAtMost(credentialProblems, "; "), gen);
         }
         if (!failures.isEmpty()) {
-            return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", String.join("; ", failures), gen);
+            return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", joinAtMost(failures, "; "), gen);
         }
         if (!round.plan().invalid().isEmpty() || round.members().stream().anyMatch(m -> MemberResolver.urlProblem(m) != null)) {
             return Conditions.of(Conditions.RECONCILED, false, "InvalidMembers", describe(invalidMembers(round)), gen);
@@ -322,7 +355,7 @@ public final class ClusterStatusBuilder {
         }
         if (!round.plan().waitingFor().isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, false, "WaitingForMembers",
-                    "waiting for unreachable members: " + String.join(", ", new TreeSet<>(round.plan().waitingFor())), gen);
+                    "waiting for unreachable members: " + joinAtMost(List.copyOf(new TreeSet<>(round.plan().waitingFor())), ", "), gen);
         }
         return Conditions.of(Conditions.RECONCILED, true, "UpToDate", "the members' replication matches the spec", gen);
     }
@@ -340,16 +373,58 @@ public final class ClusterStatusBuilder {
         return problems;
     }
 
+    /**
+     * One entry per named member, with its links listed while the cluster is small ({@link #CONNECTIONS_LISTED_UP_TO}
+     * members, {@link #CONNECTION_LISTS_MAX_BYTES} of lists), else counted. Only what status shows: Ready and
+     * Degraded are judged on the full observations ({@link ClusterHealth}), never on this.
+     */
+    private static List<MemberStatus> memberStatuses(Round round) {
+        List<ClusterMember> named = round.members().stream()
+                .filter(m -> m.name() != null)   // nothing to mirror of a member without hostname or url
+                .toList();
+        if (named.size() <= CONNECTIONS_LISTED_UP_TO) {
+            List<MemberStatus> listed = named.stream()
+                    .map(m -> memberStatus(m, round.observations().get(m.name()), round.writtenRoutes().get(m.name()), true))
+                    .toList();
+            if (jsonBytes(listed) <= CONNECTION_LISTS_MAX_BYTES) {
+                return listed;
+            }
+        }
+        return named.stream()
+                .map(m -> memberStatus(m, round.observations().get(m.name()), round.writtenRoutes().get(m.name()), false))
+                .toList();
+    }
+
+    private static int jsonBytes(Object value) {
+        try {
+            return StatusComparison.MAPPER.writeValueAsBytes(value).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Integer.MAX_VALUE;   // cannot tell: count, do not list
+        }
+    }
+
     private static MemberStatus memberStatus(ClusterMember member, MemberObservation observation,
-                                             List<io.harperdb.operator.api.Route> writtenRoutes) {
+                                             List<io.harperdb.operator.api.Route> writtenRoutes, boolean listConnections) {
         MemberStatus status = new MemberStatus();
         status.setName(member.name());
         boolean reachable = observation != null && observation.reachable();
         status.setUrl(reachable && observation.status().url() != null ? observation.status().url() : member.url());
         status.setReachable(reachable);
-        status.setConnections(reachable ? connections(observation) : null);
+        if (reachable && listConnections) {
+            status.setConnections(connections(observation));
+        } else if (reachable) {
+            status.setConnectionSummary(summary(observation));
+        }
         status.setWrittenRoutes(writtenRoutes == null || writtenRoutes.isEmpty() ? null : writtenRoutes);
         return status;
+    }
+
+    /** The member's links counted, with the first few not connected by name. */
+    static ConnectionSummary summary(MemberObservation observation) {
+        List<PeerConnection> peers = observation.status().peers();
+        List<String> notConnected = peers.stream().filter(p -> !p.isConnected()).map(p -> String.valueOf(p.name())).sorted().toList();
+        return new ConnectionSummary(peers.size() - notConnected.size(), notConnected.size(),
+                notConnected.isEmpty() ? null : notConnected.subList(0, Math.min(notConnected.size(), NOT_CONNECTED_NAMED)));
     }
 
     private static List<ConnectionStatus> connections(MemberObservation observation) {

@@ -17,6 +17,7 @@ public class HarperClientFactory {
     private final OkHttpClient shared;
     private final OkHttpClient sharedInsecure;
     private final HarperClient.Timeouts timeouts;
+    private final HarperClient.Timeouts probeTimeouts;
 
     public HarperClientFactory(HarperClient.Timeouts timeouts) {
         this(timeouts, new OkHttpClient());
@@ -24,12 +25,32 @@ public class HarperClientFactory {
 
     /** @param base the OkHttpClient every member's client derives from (its interceptors apply to all) */
     public HarperClientFactory(HarperClient.Timeouts timeouts, OkHttpClient base) {
+        this(timeouts, HarperClient.Timeouts.PROBE, base);
+    }
+
+    /** @param probeTimeouts those of the one call that probes a member that did not answer lately (each at most as long as timeouts') */
+    public HarperClientFactory(HarperClient.Timeouts timeouts, HarperClient.Timeouts probeTimeouts, OkHttpClient base) {
         this.timeouts = timeouts;
+        this.probeTimeouts = new HarperClient.Timeouts(min(probeTimeouts.connect(), timeouts.connect()),
+                min(probeTimeouts.read(), timeouts.read()));
         this.shared = base;
         this.sharedInsecure = trustingAnyCertificate(shared);
     }
 
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     public HarperClient clientFor(ClusterMember member) {
+        return clientFor(member, timeouts);
+    }
+
+    /** A client with the short probe timeouts, for a member that did not answer lately. */
+    public HarperClient probeClientFor(ClusterMember member) {
+        return clientFor(member, probeTimeouts);
+    }
+
+    private HarperClient clientFor(ClusterMember member, HarperClient.Timeouts timeouts) {
         if (!member.hasCredentials()) {
             throw new IllegalStateException("member " + member.name() + " has no credentials: " + member.credentialsProblem());
         }

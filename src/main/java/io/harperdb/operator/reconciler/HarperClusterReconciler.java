@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterSpec;
 import io.harperdb.operator.api.HarperClusterStatus;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -78,6 +80,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final ManagedResources managed;
     private final MemberAddressResolver addresses;
     private final List<Step> steps;
+    /**
+     * By cluster UID, a status whose write failed (a 409 Conflict, say): the next round starts from it, so that what
+     * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
+     */
+    private final Map<String, HarperClusterStatus> unwritten = new ConcurrentHashMap<>();
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
@@ -157,7 +164,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("act", false, this::act),
                 new Step("settle scale-down", false, this::settleScaleDown),
                 new Step("build status", true, (round, context) -> buildStatus(round)),
-                new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round.cluster, round.status)),
+                new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round)),
                 new Step("roll pods", false, this::rollPods),
                 new Step("write node statuses", false, this::writeNodeStatuses),
                 new Step("schedule the next poll", true, (round, context) -> scheduleNextPoll(round, backoff)));
@@ -166,6 +173,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     @Override
     public UpdateControl<HarperCluster> reconcile(HarperCluster cluster, Context<HarperCluster> context) {
         ClusterRound round = new ClusterRound(cluster, clock.instant(), pollInterval(cluster.getSpec()));
+        round.unwrittenStatus = unwritten.get(String.valueOf(cluster.getMetadata().getUid()));
         for (Step step : steps) {
             if (!round.stopped() || step.evenWhenStopped()) {
                 LOG.debug("cluster {}: {}", round.describe(), step.name());
@@ -294,9 +302,12 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     void writeNodeStatuses(ClusterRound round, Context<HarperCluster> context) {
         ClusterStatusBuilder.Round forStatus = round.forStatus();
         for (HarperNode node : round.nodes) {
-            round.members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
-                    .ifPresent(member -> NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(), member,
-                            forStatus, Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L))));
+            Optional<ClusterMember> member = round.members.staying().stream()
+                    .filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst();
+            if (member.isPresent() && !NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(),
+                    member.get(), forStatus, Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L)))) {
+                round.statusUnwritten = true;   // built afresh next round, which comes soon
+            }
         }
     }
 
@@ -390,7 +401,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         HarperClusterStatus status = round.status;
         boolean failed = round.results.stream().anyMatch(r -> !r.succeeded() && !r.skipped())
                 || status.getPhase() == Phase.FAILED || status.getPhase() == Phase.DEGRADED;
-        if (round.stopped() || status.getPhase() == Phase.READY) {
+        if (round.statusUnwritten) {
+            round.nextPoll = CONVERGING_INTERVAL;
+        } else if (round.stopped() || status.getPhase() == Phase.READY) {
             round.nextPoll = round.pollInterval;
         } else if (failed) {
             Duration delay = backoff.delayAfter(Duration.between(notReadySince(status, round.now), round.now));
@@ -423,18 +436,37 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
     }
 
-    private static void writeClusterStatus(KubernetesClient client, HarperCluster cluster, HarperClusterStatus status) {
+    /**
+     * Writes the round's status when it differs from the cluster's. A write refused with 409 Conflict is kept for the
+     * next round (soon, {@link #CONVERGING_INTERVAL}), which starts from it and writes it; any other failure is kept
+     * too, and thrown.
+     */
+    private void writeClusterStatus(KubernetesClient client, ClusterRound round) {
+        HarperCluster cluster = round.cluster;
+        HarperClusterStatus status = round.status;
+        String uid = String.valueOf(cluster.getMetadata().getUid());
         if (StatusComparison.same(cluster.getStatus(), status)) {
+            unwritten.remove(uid);
             return;
         }
         LOG.info("cluster {}/{}: phase {}, ready {}{}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
                 status.getPhase(), status.getReadyMembers(), problems(status));
-        client.resources(HarperCluster.class).inNamespace(cluster.getMetadata().getNamespace())
-                .withName(cluster.getMetadata().getName())
-                .editStatus(current -> {
-                    current.setStatus(status);
-                    return current;
-                });
+        try {
+            client.resources(HarperCluster.class).inNamespace(cluster.getMetadata().getNamespace())
+                    .withName(cluster.getMetadata().getName())
+                    .editStatus(current -> {
+                        current.setStatus(status);
+                        return current;
+                    });
+            unwritten.remove(uid);
+        } catch (KubernetesClientException e) {
+            unwritten.put(uid, status);
+            round.statusUnwritten = true;
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            LOG.warn("cluster {}: status write refused (409 Conflict); the next round writes it", round.describe());
+        }
     }
 
     /** The messages of the conditions that are not as they should be, for the log line. */

@@ -62,11 +62,12 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
     public UpdateControl<HarperNode> reconcile(HarperNode node, Context<HarperNode> context) {
         long generation = Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L);
         String problem = MemberResolver.specProblem(node.getSpec());
+        boolean written = true;
         if (problem != null) {
             // The CRD refuses such a spec; an older CRD or a server without CEL does not. The cluster's
             // reconciler writes the same status when it sees the node, so the two never flap.
-            NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.invalidNode(node.getStatus(), node.getMetadata().getName(),
-                    problem, generation, clock.instant()));
+            written = NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.invalidNode(node.getStatus(),
+                    node.getMetadata().getName(), problem, generation, clock.instant()));
         } else if (cluster(context.getClient(), node).isEmpty()) {
             HarperNodeStatus status = new HarperNodeStatus();
             status.setObservedGeneration(generation);
@@ -76,9 +77,10 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
                             "HarperCluster " + node.getSpec().getClusterRef() + " does not exist in namespace "
                                     + node.getMetadata().getNamespace() + ": nothing is sent", generation)),
                     clock.instant()));
-            NodeStatusWriter.write(context.getClient(), node, status);
+            written = NodeStatusWriter.write(context.getClient(), node, status);
         }
-        return UpdateControl.noUpdate();
+        // a write refused with 409 Conflict: again soon
+        return written ? UpdateControl.noUpdate() : UpdateControl.<HarperNode>noUpdate().rescheduleAfter(HarperClusterReconciler.CONVERGING_INTERVAL);
     }
 
     @Override

@@ -84,6 +84,8 @@ public class HarperClient {
     /** Connection and read timeouts; the defaults suit a member in the same cluster network. */
     public record Timeouts(Duration connect, Duration read) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        /** For one call to a member that did not answer lately: whether it answers again. */
+        public static final Timeouts PROBE = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
     }
 
     public String member() {

@@ -29,5 +29,6 @@ class ReferenceDocTest {
             assertThat(reference).contains("| `" + field + "` |");
         }
         assertThat(Files.readString(Path.of("README.md"))).contains("docs/reference.md");
+        assertThat(reference).as("the hand-written section is kept").contains(ReferenceDoc.HAND_WRITTEN, "256 KiB");
     }
 }

@@ -55,7 +55,7 @@ class PlanInputTest {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         Map<String, MemberObservation> observations;
         try {
-            observations = new ClusterObserver(unreachable, executor)
+            observations = new ClusterObserver(unreachable, executor, java.time.Clock.systemUTC())
                     .observe(members.all().stream().filter(ClusterMember::hasCredentials).toList());
         } finally {
             executor.shutdownNow();

@@ -23,7 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +45,9 @@ public final class MockKubernetes implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Path endings whose next PATCHes are refused with 409 Conflict, and how many more. */
+    private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
+    private final List<String> refusedPatches = new CopyOnWriteArrayList<>();
 
     public MockKubernetes() {
         this(namespace -> List.of());
@@ -57,6 +63,19 @@ public final class MockKubernetes implements AutoCloseable {
         ApiDiscovery discovery = new ApiDiscovery(crds);
         // The CRUD dispatcher, plus the discovery documents kubectl asks for first and the rules reviews.
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
+            @Override
+            public MockResponse handlePatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+                for (Map.Entry<String, AtomicInteger> refusal : conflicts.entrySet()) {
+                    if (request.getPath().split("\\?")[0].endsWith(refusal.getKey()) && refusal.getValue().getAndDecrement() > 0) {
+                        refusedPatches.add(request.getPath());
+                        return new MockResponse().setResponseCode(409).setHeader("Content-Type", "application/json")
+                                .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Conflict\","
+                                        + "\"message\":\"the object has been modified; please apply your changes to the latest version\",\"code\":409}");
+                    }
+                }
+                return super.handlePatch(request);
+            }
+
             @Override
             public MockResponse handleGet(String path) {
                 return discovery.answer(path)
@@ -125,6 +144,19 @@ public final class MockKubernetes implements AutoCloseable {
      */
     public KubernetesClient newUserClient() {
         return server.createClient();
+    }
+
+    /**
+     * The next {@code times} PATCH requests whose path ends with {@code pathEnding} (such as
+     * {@code /harperclusters/demo/status}) are answered 409 Conflict, as an API server answers a write that lost a race.
+     */
+    public void conflictOnPatches(String pathEnding, int times) {
+        conflicts.put(pathEnding, new AtomicInteger(times));
+    }
+
+    /** The paths of the PATCHes refused with 409 so far. */
+    public List<String> refusedPatches() {
+        return List.copyOf(refusedPatches);
     }
 
     public List<Request> requests() {
