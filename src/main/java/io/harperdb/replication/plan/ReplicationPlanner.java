@@ -226,7 +226,10 @@ public final class ReplicationPlanner {
 
         // ---- input ------------------------------------------------------------------------------
 
-        /** Keeps the valid, staying desired members, numbered in name order; the others go to {@code invalid}. */
+        /**
+         * Keeps the valid, staying desired members, numbered in name order; the others go to {@code invalid}
+         * (a name declared twice: neither is planned for). Names declared elsewhere are never strays.
+         */
         @SuppressWarnings("unchecked")
         private void selectMembers() {
             Map<String, List<DesiredMember>> byName = new TreeMap<>();
@@ -236,6 +239,7 @@ public final class ReplicationPlanner {
                 byName.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
             }
             declared.addAll(input.leaving());
+            declared.addAll(input.declaredElsewhere());
             List<DesiredMember> kept = new ArrayList<>();
             for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
                 if (input.leaving().contains(e.getKey())) continue;
