@@ -114,6 +114,24 @@ public final class ClusterStatusBuilder {
         return status;
     }
 
+    private static final String STRAYS_PREFIX = "nodes no resource declares: ";
+    private static final String STRAYS_SEPARATOR = ", ";
+
+    /**
+     * The strays a previous status reported (its UnknownNodes condition): with pruneUnknownNodes, only these are
+     * removed, so that a peer is pruned only when two rounds found no resource declaring it.
+     */
+    static Set<String> strays(HarperClusterStatus previous) {
+        Condition unknown = previous == null ? null : Conditions.find(previous.getConditions(), Conditions.UNKNOWN_NODES);
+        if (unknown == null || !"True".equals(unknown.getStatus()) || unknown.getMessage() == null
+                || !unknown.getMessage().startsWith(STRAYS_PREFIX)) {
+            return Set.of();
+        }
+        String list = unknown.getMessage().substring(STRAYS_PREFIX.length());
+        int end = list.indexOf(" (");
+        return new HashSet<>(List.of((end < 0 ? list : list.substring(0, end)).split(STRAYS_SEPARATOR)));
+    }
+
     private static List<LinkDownStatus> linksDown(List<LinkDown> links) {
         return links.isEmpty() ? null : links.stream()
                 .map(l -> new LinkDownStatus(l.a(), l.b(), timestamp(l.since()), l.lastAttempt() == null ? null : timestamp(l.lastAttempt())))
@@ -169,7 +187,7 @@ public final class ClusterStatusBuilder {
         conditions.add(Conditions.of(Conditions.PAUSED, false, "ReconciliationActive", "", gen));
         if (!round.plan().strays().isEmpty()) {
             conditions.add(Conditions.of(Conditions.UNKNOWN_NODES, true, "NodesNotDeclared",
-                    "nodes no resource declares: " + String.join(", ", new TreeSet<>(round.plan().strays()))
+                    STRAYS_PREFIX + String.join(STRAYS_SEPARATOR, new TreeSet<>(round.plan().strays()))
                             + " (set spec.replication.pruneUnknownNodes to remove them)", gen));
         }
         conditions.addAll(extraConditions);

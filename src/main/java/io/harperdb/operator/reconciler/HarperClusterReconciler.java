@@ -237,7 +237,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         round.writtenRoutes = writtenRoutes(round.previousStatus());
         PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes,
                 round.claimed, round.declaredInNamespace)
-                .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()));
+                .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()))
+                .strayBefore(ClusterStatusBuilder.strays(round.previousStatus()));
         round.plan = ReplicationPlanner.plan(input);
     }
 

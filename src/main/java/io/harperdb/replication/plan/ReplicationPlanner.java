@@ -354,7 +354,7 @@ public final class ReplicationPlanner {
                     } else {
                         boolean stray = !declared.contains(name);
                         if (stray) strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
-                        boolean kept = !stray || !input.pruneUnknownNodes();
+                        boolean kept = !stray || !input.prunes(name);
                         if (kept && isFullRecord(peer)) {
                             if (stray) listsKeptStrayFully.set(i);
                             if (partial[i]) keptOthersListedFully.computeIfAbsent(i, k -> new TreeSet<>()).add(name);
@@ -425,8 +425,8 @@ public final class ReplicationPlanner {
             for (Map.Entry<String, BitSet> e : leavingListers.entrySet()) {
                 removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
             }
-            if (input.pruneUnknownNodes()) {
-                for (Map.Entry<String, BitSet> e : strayListers.entrySet()) {
+            for (Map.Entry<String, BitSet> e : strayListers.entrySet()) {
+                if (input.prunes(e.getKey())) {
                     removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
                 }
             }
