@@ -37,7 +37,7 @@ public class Replication {
     private List<Route> routes;
 
     @Default("false")
-    @JsonPropertyDescription("Remove nodes that the cluster's members know but no resource declares (nodes added by hand)")
+    @JsonPropertyDescription("Remove nodes that the cluster's members know but no resource declares (nodes added by hand): never a name that a HarperNode of the namespace declares, whatever its cluster or state, and only once two rounds in a row found it undeclared")
     private Boolean pruneUnknownNodes = false;
 
     public List<String> getDatabases() {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -47,6 +48,10 @@ final class ClusterRound {
     MemberResolver.Members managedMembers = NO_MEMBERS;
     int desiredReplicas;
     int currentReplicas;
+    /** Every node name a HarperNode of the namespace declares (any cluster): never pruned. */
+    Set<String> declaredInNamespace = Set.of();
+    /** Staying members an earlier cluster has, by resource name, with why: nothing is sent to them. */
+    Map<String, String> claimed = Map.of();
 
     // observe
     Map<String, MemberObservation> observations = Map.of();
@@ -105,6 +110,7 @@ final class ClusterRound {
         }
         return new ClusterStatusBuilder.Round(members.staying(), observations, plan, results, writtenRoutes, generation, now)
                 .withLeavingPods(managed() ? stillLeaving : null)
+                .withClaimed(claimed)
                 .withTls(TlsVerification.condition(cluster, generation).orElse(null));
     }
 

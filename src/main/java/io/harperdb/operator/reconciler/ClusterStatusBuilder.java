@@ -61,33 +61,43 @@ public final class ClusterStatusBuilder {
      * @param leavingPods          managed pods kept while they leave the mesh; null for a cluster without
      *                             managed instances (no Scaling condition)
      * @param tls                  the TlsVerification condition, or null
+     * @param claimed              members an earlier cluster has, by resource name, with why ({@link IdentityClaims})
      */
     public record Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                         List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
                         long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem, List<String> leavingPods,
-                        Condition tls) {
+                        Condition tls, Map<String, String> claimed) {
+
+        public Round {
+            claimed = claimed == null ? Map.of() : Map.copyOf(claimed);
+        }
 
         /** A round of a cluster without managed instances that did its work. */
         public Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                      List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
                      long generation, Instant now) {
-            this(members, observations, plan, results, writtenRoutes, generation, now, false, null, null, null);
+            this(members, observations, plan, results, writtenRoutes, generation, now, false, null, null, null, Map.of());
         }
 
         /** A round that did nothing but say why (paused, or a configuration problem). */
         static Round stopped(long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem) {
             return new Round(List.of(), Map.of(), EMPTY_PLAN, List.of(), Map.of(), generation, now, paused, configurationProblem,
-                    null, null);
+                    null, null, Map.of());
         }
 
         Round withLeavingPods(List<String> leavingPods) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls);
+                    leavingPods, tls, claimed);
+        }
+
+        Round withClaimed(Map<String, String> claimed) {
+            return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
+                    leavingPods, tls, claimed);
         }
 
         Round withTls(Condition tls) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls);
+                    leavingPods, tls, claimed);
         }
     }
 
@@ -118,6 +128,24 @@ public final class ClusterStatusBuilder {
         }
         status.setLinksDown(linksDown(round.plan().linksDown()));
         return status;
+    }
+
+    private static final String STRAYS_PREFIX = "nodes no resource declares: ";
+    private static final String STRAYS_SEPARATOR = ", ";
+
+    /**
+     * The strays a previous status reported (its UnknownNodes condition): with pruneUnknownNodes, only these are
+     * removed, so that a peer is pruned only when two rounds found no resource declaring it.
+     */
+    static Set<String> strays(HarperClusterStatus previous) {
+        Condition unknown = previous == null ? null : Conditions.find(previous.getConditions(), Conditions.UNKNOWN_NODES);
+        if (unknown == null || !"True".equals(unknown.getStatus()) || unknown.getMessage() == null
+                || !unknown.getMessage().startsWith(STRAYS_PREFIX)) {
+            return Set.of();
+        }
+        String list = unknown.getMessage().substring(STRAYS_PREFIX.length());
+        int end = list.indexOf(" (");
+        return new HashSet<>(List.of((end < 0 ? list : list.substring(0, end)).split(STRAYS_SEPARATOR)));
     }
 
     /**
@@ -181,7 +209,7 @@ public final class ClusterStatusBuilder {
         conditions.add(Conditions.of(Conditions.PAUSED, false, "ReconciliationActive", "", gen));
         if (!round.plan().strays().isEmpty()) {
             conditions.add(Conditions.of(Conditions.UNKNOWN_NODES, true, "NodesNotDeclared",
-                    "nodes no resource declares: " + joinAtMost(List.copyOf(new TreeSet<>(round.plan().strays())), ", ")
+                    STRAYS_PREFIX + joinAtMost(List.copyOf(new TreeSet<>(round.plan().strays())), STRAYS_SEPARATOR)
                             + " (set spec.replication.pruneUnknownNodes to remove them)", gen));
         }
         conditions.addAll(extraConditions);
@@ -222,6 +250,8 @@ public final class ClusterStatusBuilder {
         Set<String> invalid = new HashSet<>(round.plan().invalid().keySet());
         round.members().stream().filter(m -> m.name() != null && MemberResolver.urlProblem(m) != null)
                 .forEach(m -> invalid.add(m.name()));
+        round.members().stream().filter(m -> m.name() != null && round.claimed().containsKey(m.resourceName()))
+                .forEach(m -> invalid.add(m.name()));
         return new ClusterHealth(round.members(), round.observations(), invalid);
     }
 
@@ -229,7 +259,7 @@ public final class ClusterStatusBuilder {
     private static Map<String, String> invalidMembers(Round round) {
         Map<String, String> invalid = new TreeMap<>();
         for (ClusterMember m : round.members()) {
-            String problem = invalidReason(m, round.plan());
+            String problem = invalidReason(m, round);
             if (problem != null) {
                 invalid.put(m.resourceName(), problem);
             }
@@ -237,8 +267,11 @@ public final class ClusterStatusBuilder {
         return invalid;
     }
 
-    /** Why the planner left this member out, or null; a member without a name needs a hostname or url. */
-    static String invalidReason(ClusterMember member, Plan plan) {
+    /**
+     * Why the planner left this member out, or null; a member without a name needs a hostname or url. A duplicate
+     * names the other members of its name; a member another cluster has names that cluster.
+     */
+    static String invalidReason(ClusterMember member, Round round) {
         if (member.name() == null || member.name().isBlank()) {
             return "needs hostname or url";
         }
@@ -246,8 +279,35 @@ public final class ClusterStatusBuilder {
         if (urls != null) {
             return urls;
         }
-        String problem = plan.invalid().get(member.name());
-        return problem == null ? null : member.name() + " " + problem;
+        String claim = round.claimed().get(member.resourceName());
+        if (claim != null) {
+            return claim;
+        }
+        String problem = round.plan().invalid().get(member.name());
+        if (problem == null) {
+            return null;
+        }
+        List<String> twins = duplicates(member, round);
+        return twins.isEmpty() ? member.name() + " " + problem
+                : "declares node name " + member.name() + ", as does " + String.join(", ", twins);
+    }
+
+    /** The other members the planner saw that declare this member's node name (left out for a url or a claim: not). */
+    private static List<String> duplicates(ClusterMember member, Round round) {
+        return IdentityClaims.twins(member, round.members().stream()
+                .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed().containsKey(m.resourceName()))
+                .toList());
+    }
+
+    /** The HarperNode Ready reason of an invalid member. */
+    private static String invalidReasonCode(ClusterMember member, Round round) {
+        if (MemberResolver.urlProblem(member) == null && round.claimed().containsKey(member.resourceName())) {
+            return IdentityClaims.CLAIMED;
+        }
+        if (round.plan().invalid().containsKey(member.name()) && !duplicates(member, round).isEmpty()) {
+            return IdentityClaims.DUPLICATE;
+        }
+        return INVALID_SPEC;
     }
 
     private static String describe(Map<String, String> invalid) {
@@ -292,9 +352,9 @@ public final class ClusterStatusBuilder {
     }
 
     public static HarperNodeStatus node(HarperNodeStatus previous, ClusterMember member, Round round, long generation) {
-        String invalid = invalidReason(member, round.plan());
+        String invalid = invalidReason(member, round);
         if (invalid != null) {
-            return invalidNode(previous, member.resourceName(), invalid, generation, round.now());
+            return invalidNode(previous, member.resourceName(), invalidReasonCode(member, round), invalid, generation, round.now());
         }
         ClusterHealth health = health(round);
         MemberObservation observation = round.observations().get(member.name());
@@ -331,11 +391,17 @@ public final class ClusterStatusBuilder {
      */
     public static HarperNodeStatus invalidNode(HarperNodeStatus previous, String resourceName, String problem, long generation,
                                                Instant now) {
+        return invalidNode(previous, resourceName, INVALID_SPEC, problem, generation, now);
+    }
+
+    /** As {@link #invalidNode(HarperNodeStatus, String, String, long, Instant)}, with this Ready reason. */
+    static HarperNodeStatus invalidNode(HarperNodeStatus previous, String resourceName, String reason, String problem,
+                                        long generation, Instant now) {
         HarperNodeStatus status = new HarperNodeStatus();
         status.setObservedGeneration(generation);
         status.setPhase(Phase.FAILED);
         status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(),
-                List.of(Conditions.of(Conditions.READY, false, INVALID_SPEC,
+                List.of(Conditions.of(Conditions.READY, false, reason,
                         "HarperNode " + resourceName + " " + problem + ": nothing is sent to or about it", generation)), now));
         return status;
     }
@@ -347,7 +413,8 @@ public final class ClusterStatusBuilder {
         if (!failures.isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", joinAtMost(failures, "; "), gen);
         }
-        if (!round.plan().invalid().isEmpty() || round.members().stream().anyMatch(m -> MemberResolver.urlProblem(m) != null)) {
+        if (!round.plan().invalid().isEmpty() || !round.claimed().isEmpty()
+                || round.members().stream().anyMatch(m -> MemberResolver.urlProblem(m) != null)) {
             return Conditions.of(Conditions.RECONCILED, false, "InvalidMembers", describe(invalidMembers(round)), gen);
         }
         if (!round.results().isEmpty()) {

@@ -55,6 +55,11 @@ public final class Conditions {
         return result;
     }
 
+    /** The condition of this type, or null. */
+    public static Condition find(List<Condition> conditions, String type) {
+        return conditions == null ? null : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
     public static boolean isTrue(List<Condition> conditions, String type) {
         return conditions != null && conditions.stream()
                 .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));

@@ -213,7 +213,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
     }
 
-    /** The HarperNodes naming the cluster, and its managed pods: staying ones and those leaving on a scale-down. */
+    /**
+     * The HarperNodes naming the cluster, and its managed pods: staying ones and those leaving on a scale-down. From
+     * the informer caches, the HarperNodes of every cluster in the namespace: the names they declare, and the members
+     * an earlier cluster has ({@link IdentityClaims}).
+     */
     void resolveMembers(ClusterRound round, Context<HarperCluster> context) {
         round.nodes = context.getSecondaryResourcesAsStream(HarperNode.class).toList();
         round.members = MemberResolver.resolve(round.cluster, round.nodes, round.secrets);
@@ -225,19 +229,28 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                     round.secrets);
             round.members = round.members.plus(round.managedMembers);
         }
+        String namespace = round.cluster.getMetadata().getNamespace();
+        @SuppressWarnings("unchecked")
+        List<HarperNode> namespaceNodes = ((InformerEventSource<HarperNode, HarperCluster>) context.eventSourceRetriever()
+                .getEventSourceFor(HarperNode.class, NODES_EVENT_SOURCE)).list(namespace).toList();
+        round.declaredInNamespace = IdentityClaims.declaredNames(namespaceNodes);
+        round.claimed = IdentityClaims.claimedElsewhere(round.cluster, round.members.staying(), namespaceNodes,
+                name -> context.getPrimaryCache().get(new ResourceID(name, namespace)));
     }
 
     /** cluster_status (and routes) of every member whose credentials could be read. */
     void observe(ClusterRound round, Context<HarperCluster> context) {
         round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials)
-                .filter(m -> MemberResolver.urlProblem(m) == null).toList());
+                .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
     }
 
     /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */
     static void plan(ClusterRound round) {
         round.writtenRoutes = writtenRoutes(round.previousStatus());
-        PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes)
-                .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()));
+        PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes,
+                round.claimed, round.declaredInNamespace)
+                .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()))
+                .strayBefore(ClusterStatusBuilder.strays(round.previousStatus()));
         round.plan = ReplicationPlanner.plan(input);
     }
 
@@ -301,13 +314,29 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     /** The status of each HarperNode that is a staying member. */
     void writeNodeStatuses(ClusterRound round, Context<HarperCluster> context) {
         ClusterStatusBuilder.Round forStatus = round.forStatus();
+        EventRecorder events = new EventRecorder(context.getClient());
         for (HarperNode node : round.nodes) {
-            Optional<ClusterMember> member = round.members.staying().stream()
-                    .filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst();
-            if (member.isPresent() && !NodeStatusWriter.write(context.getClient(), node, ClusterStatusBuilder.node(node.getStatus(),
-                    member.get(), forStatus, Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L)))) {
-                round.statusUnwritten = true;   // built afresh next round, which comes soon
-            }
+            round.members.staying().stream().filter(m -> m.resourceName().equals(node.getMetadata().getName())).findFirst()
+                    .ifPresent(member -> {
+                        HarperNodeStatus status = ClusterStatusBuilder.node(node.getStatus(), member, forStatus,
+                                Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L));
+                        reportIdentityConflict(events, round.cluster, node, status);
+                        if (!NodeStatusWriter.write(context.getClient(), node, status)) {
+                            round.statusUnwritten = true;   // built afresh next round, which comes soon
+                        }
+                    });
+        }
+    }
+
+    /** A Warning Event on the cluster when one of its HarperNodes becomes a duplicate or is found another cluster's. */
+    private static void reportIdentityConflict(EventRecorder events, HarperCluster cluster, HarperNode node, HarperNodeStatus status) {
+        io.fabric8.kubernetes.api.model.Condition now = Conditions.find(status.getConditions(), Conditions.READY);
+        io.fabric8.kubernetes.api.model.Condition before = node.getStatus() == null ? null
+                : Conditions.find(node.getStatus().getConditions(), Conditions.READY);
+        if (now != null && (IdentityClaims.DUPLICATE.equals(now.getReason()) || IdentityClaims.CLAIMED.equals(now.getReason()))
+                && (before == null || !Objects.equals(before.getMessage(), now.getMessage()))) {
+            LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), now.getMessage());
+            events.warning(cluster, now.getReason(), now.getMessage());
         }
     }
 
@@ -326,11 +355,22 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
+        return planInput(spec, members, observations, writtenRoutes, Map.of(), Set.of());
+    }
+
+    /**
+     * @param claimed             members an earlier cluster has, by resource name: left out, nothing is sent to them
+     * @param declaredInNamespace the names the HarperNodes of the namespace declare: never pruned
+     */
+    static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
+                               Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes, Map<String, String> claimed,
+                               Set<String> declaredInNamespace) {
         // Members without credentials stay desired (so never taken for strays); not being observed, they
         // count as unreachable and nothing is sent to or about them.
-        // Members whose url or operationsUrl does not parse are left out: nothing is sent to or about them.
+        // Members whose url or operationsUrl does not parse are left out: nothing is sent to or about them;
+        // so are members another cluster has.
         List<DesiredMember> desired = members.staying().stream()
-                .filter(m -> MemberResolver.urlProblem(m) == null)
+                .filter(m -> MemberResolver.urlProblem(m) == null && !claimed.containsKey(m.resourceName()))
                 .map(m -> new DesiredMember(m.name(), m.connection(), m.subscriptions()))
                 .toList();
         Map<String, ObservedMember> observed = new HashMap<>();
@@ -339,13 +379,19 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(), toClientRoutes(writtenRoutes.get(name))));
             }
         });
-        // a leaving member without a name was never added: there is nothing to remove
+        // a leaving member without a name was never added: there is nothing to remove; nor is a name that a
+        // staying member still declares (two declared it, one is deleted), valid or not
+        Set<String> staying = members.staying().stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> leaving = members.leaving().stream().filter(m -> MemberResolver.urlProblem(m) == null)
-                .map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
+                .map(ClusterMember::name).filter(Objects::nonNull).filter(name -> !staying.contains(name)).collect(Collectors.toSet());
         // An invalid member is not desired, yet it is declared: its record (if any) is no stray to prune.
         boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes())
                 && members.staying().stream().allMatch(m -> MemberResolver.urlProblem(m) == null);
-        return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune);
+        // every name a resource declares, desired here or not, is never taken for a stray
+        Set<String> declaredElsewhere = new java.util.HashSet<>(declaredInNamespace);
+        declaredElsewhere.addAll(staying);
+        return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune)
+                .declaredElsewhere(declaredElsewhere);
     }
 
     static List<io.harperdb.operator.api.Route> desiredRoutes(HarperClusterSpec spec) {

@@ -111,6 +111,13 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
             // Nothing was ever sent about a node whose spec cannot work (its url does not parse): nothing to wait for.
             return DeleteControl.defaultDelete();
         }
+        Optional<ClusterMember> twin = members.staying().stream().filter(m -> leaving.equals(m.name())).findFirst();
+        if (twin.isPresent()) {
+            // Another member of the cluster declares the same node: it stays, and is not removed (see IdentityClaims).
+            LOG.info("HarperNode {}/{}: {} stays declared by {}; nothing to remove, finalizer removed", namespace,
+                    node.getMetadata().getName(), leaving, twin.get().resourceName());
+            return DeleteControl.defaultDelete();
+        }
         for (ClusterMember peer : peers) {
             try {
                 List<NodeRecord> records = clients.clientFor(peer).nodeRecords();

@@ -110,8 +110,7 @@ public final class MemberResolver {
     static ClusterMember member(HarperCluster cluster, HarperNode node, Function<String, Optional<Secret>> secrets) {
         HarperNodeSpec spec = node.getSpec();
         String name = nodeName(spec);
-        String operationsUrl = spec.getOperationsUrl() != null ? spec.getOperationsUrl()
-                : name == null ? null : "http://" + name + ":" + OPERATIONS_PORT;
+        String operationsUrl = operationsUrl(spec);
         boolean verifyTls = spec.getVerifyTls() != null ? spec.getVerifyTls() : clusterVerifiesTls(cluster);
         List<Subscription> subscriptions = subscriptions(spec.getSubscriptions());
         if (subscriptions.isEmpty()) {
@@ -146,6 +145,13 @@ public final class MemberResolver {
             return host != null ? host : spec.getUrl();
         }
         return null;
+    }
+
+    /** Where a HarperNode's Operations API answers: its operationsUrl, else port 9925 of its node name (null: no name). */
+    public static String operationsUrl(HarperNodeSpec spec) {
+        String name = nodeName(spec);
+        return spec.getOperationsUrl() != null ? spec.getOperationsUrl()
+                : name == null ? null : "http://" + name + ":" + OPERATIONS_PORT;
     }
 
     /** What makes a HarperNode's spec unusable (what the CRD's rules refuse), or null. */

@@ -8,7 +8,8 @@ import java.util.Set;
  * The planner's answer.
  *
  * @param operations           to send in this order
- * @param strays               observed peers that neither a desired nor a leaving member names (added by hand)
+ * @param strays               observed peers that no desired or leaving member names and no resource declares
+ *                             elsewhere ({@link PlanInput#declaredElsewhere()}): added by hand
  * @param waitingFor           desired members that could not be read, so nothing is sent to or about them
  * @param routesPendingRestart members whose loaded routes differ from the desired ones: their config takes
  *                             effect only when they restart

@@ -9,16 +9,22 @@ import java.util.Set;
 /**
  * Everything the planner looks at.
  *
- * @param desired           the members the cluster should have
- * @param observed          what was seen of each member, by name; a desired member missing here is unreachable
- * @param leaving           members to remove (scale-down, deleted HarperNode); wins over {@code desired}
- * @param desiredRoutes     {@code spec.replication.routes}, for every member
- * @param pruneUnknownNodes remove observed peers that no resource declares ({@code spec.replication.pruneUnknownNodes})
- * @param now               the round's clock, for healing; null = no healing (nothing is tracked or mended)
- * @param linksDown         the links the previous plan reported down ({@link Plan#linksDown()}), with since when
+ * @param desired            the members the cluster should have
+ * @param observed           what was seen of each member, by name; a desired member missing here is unreachable
+ * @param leaving            members to remove (scale-down, deleted HarperNode); wins over {@code desired}
+ * @param desiredRoutes      {@code spec.replication.routes}, for every member
+ * @param pruneUnknownNodes  remove observed peers that no resource declares ({@code spec.replication.pruneUnknownNodes})
+ * @param now                the round's clock, for healing; null = no healing (nothing is tracked or mended)
+ * @param linksDown          the links the previous plan reported down ({@link Plan#linksDown()}), with since when
+ * @param declaredElsewhere  names that resources declare without being desired members here (a declaration the
+ *                           caller left out: invalid, unreachable, or another cluster's): never strays, never pruned
+ * @param strayBefore        the strays the previous round reported: with {@code pruneUnknownNodes}, only these are
+ *                           removed (a peer first seen as a stray may be declared by a resource the caller has not
+ *                           seen yet); null: any stray is removed at once
  */
 public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
-                        List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown) {
+                        List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown,
+                        Set<String> declaredElsewhere, Set<String> strayBefore) {
 
     public PlanInput {
         desired = desired == null ? List.of() : List.copyOf(desired);
@@ -26,16 +32,33 @@ public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember>
         leaving = leaving == null ? Set.of() : Set.copyOf(leaving);
         desiredRoutes = desiredRoutes == null ? List.of() : List.copyOf(desiredRoutes);
         linksDown = linksDown == null ? List.of() : List.copyOf(linksDown);
+        declaredElsewhere = declaredElsewhere == null ? Set.of() : Set.copyOf(declaredElsewhere);
+        strayBefore = strayBefore == null ? null : Set.copyOf(strayBefore);
     }
 
-    /** Without a clock: no healing. */
+    /** Without a clock: no healing; nothing declared elsewhere. */
     public PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
                      List<Route> desiredRoutes, boolean pruneUnknownNodes) {
-        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, null, List.of());
+        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, null, List.of(), Set.of(), null);
     }
 
     /** This input at {@code now}, with the links down that the previous round reported. */
     public PlanInput healing(Instant now, List<LinkDown> linksDown) {
-        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown);
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, strayBefore);
+    }
+
+    /** This input with these names declared by resources that are not desired members here. */
+    public PlanInput declaredElsewhere(Set<String> names) {
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, names, strayBefore);
+    }
+
+    /** This input where only these strays, reported by the previous round, may be pruned. */
+    public PlanInput strayBefore(Set<String> names) {
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, names);
+    }
+
+    /** Whether this stray is removed: pruning is on, and the previous round already saw it a stray. */
+    public boolean prunes(String stray) {
+        return pruneUnknownNodes && (strayBefore == null || strayBefore.contains(stray));
     }
 }

@@ -226,7 +226,10 @@ public final class ReplicationPlanner {
 
         // ---- input ------------------------------------------------------------------------------
 
-        /** Keeps the valid, staying desired members, numbered in name order; the others go to {@code invalid}. */
+        /**
+         * Keeps the valid, staying desired members, numbered in name order; the others go to {@code invalid}
+         * (a name declared twice: neither is planned for). Names declared elsewhere are never strays.
+         */
         @SuppressWarnings("unchecked")
         private void selectMembers() {
             Map<String, List<DesiredMember>> byName = new TreeMap<>();
@@ -236,6 +239,7 @@ public final class ReplicationPlanner {
                 byName.computeIfAbsent(name, k -> new ArrayList<>()).add(m);
             }
             declared.addAll(input.leaving());
+            declared.addAll(input.declaredElsewhere());
             List<DesiredMember> kept = new ArrayList<>();
             for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
                 if (input.leaving().contains(e.getKey())) continue;
@@ -350,7 +354,7 @@ public final class ReplicationPlanner {
                     } else {
                         boolean stray = !declared.contains(name);
                         if (stray) strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
-                        boolean kept = !stray || !input.pruneUnknownNodes();
+                        boolean kept = !stray || !input.prunes(name);
                         if (kept && isFullRecord(peer)) {
                             if (stray) listsKeptStrayFully.set(i);
                             if (partial[i]) keptOthersListedFully.computeIfAbsent(i, k -> new TreeSet<>()).add(name);
@@ -421,8 +425,8 @@ public final class ReplicationPlanner {
             for (Map.Entry<String, BitSet> e : leavingListers.entrySet()) {
                 removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
             }
-            if (input.pruneUnknownNodes()) {
-                for (Map.Entry<String, BitSet> e : strayListers.entrySet()) {
+            for (Map.Entry<String, BitSet> e : strayListers.entrySet()) {
+                if (input.prunes(e.getKey())) {
                     removals.add(new RemoveNode(names[preferredLister(e.getValue(), detached)], e.getKey()));
                 }
             }

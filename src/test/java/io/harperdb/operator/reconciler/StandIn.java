@@ -1,5 +1,6 @@
 package io.harperdb.operator.reconciler;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ final class StandIn implements AutoCloseable {
 
     private final MockWebServer server = new MockWebServer();
     private final List<String> operations = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
 
     StandIn(String nodeName, List<String> peers, boolean connected) {
         server.setDispatcher(new Dispatcher() {
@@ -27,7 +29,9 @@ final class StandIn implements AutoCloseable {
             public MockResponse dispatch(RecordedRequest request) {
                 String operation;
                 try {
-                    operation = JSON.readTree(request.getBody().readUtf8()).path("operation").asText();
+                    JsonNode body = JSON.readTree(request.getBody().readUtf8());
+                    operation = body.path("operation").asText();
+                    bodies.add(body);
                 } catch (IOException e) {
                     return new MockResponse().setResponseCode(400).setBody("{\"error\":\"not JSON\"}");
                 }
@@ -65,6 +69,12 @@ final class StandIn implements AutoCloseable {
     /** The operations sent so far, reads included. */
     List<String> operations() {
         return List.copyOf(operations);
+    }
+
+    /** The hostnames it was sent remove_node for. */
+    List<String> removed() {
+        return bodies.stream().filter(b -> "remove_node".equals(b.path("operation").asText()))
+                .map(b -> b.path("hostname").asText()).toList();
     }
 
     @Override

@@ -546,6 +546,69 @@ class ReplicationPlannerTest {
     }
 
     @Nested
+    class Declarations {
+        @Test
+        void aNameAResourceDeclaresElsewhereIsNeverPrunedNorReportedAStray() {
+            // typo.example.com is a real member whose HarperNode this plan does not get (invalid, unreachable
+            // or another cluster's): it is declared, so only the hand-made peer goes
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "typo.example.com", "handmade");
+            PlanInput input = sim.input(List.of(full("a"), full("b")), Set.of(), List.of(), true)
+                    .declaredElsewhere(Set.of("typo.example.com"));
+
+            Plan plan = ReplicationPlanner.plan(input);
+
+            assertSendable(plan, input);
+            assertThat(plan.operations()).containsExactly(new RemoveNode("a", "handmade"));
+            assertThat(plan.strays()).containsExactly("handmade");
+        }
+
+        @Test
+        void aStrayIsPrunedOnlyOnceThePreviousRoundReportedIt() {
+            // its HarperNode may be on its way to the operator's cache: the first round only reports it
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "handmade", "new");
+            PlanInput input = sim.input(List.of(full("a"), full("b")), Set.of(), List.of(), true).strayBefore(Set.of("handmade"));
+
+            Plan plan = ReplicationPlanner.plan(input);
+
+            assertSendable(plan, input);
+            assertThat(plan.operations()).containsExactly(new RemoveNode("a", "handmade"));
+            assertThat(plan.strays()).containsExactly("handmade", "new");
+        }
+
+        @Test
+        void aNameDeclaredElsewhereThatIsLeavingIsStillRemoved() {
+            // leaving wins: the caller decides what leaves (a name a staying resource declares never does)
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "c");
+            PlanInput input = sim.input(List.of(full("a"), full("b")), Set.of("c"), List.of(), true)
+                    .declaredElsewhere(Set.of("c"));
+
+            assertThat(ReplicationPlanner.plan(input).operations()).containsExactly(new RemoveNode("a", "c"));
+        }
+
+        @Test
+        void aNameDeclaredTwiceIsNeitherPlannedForNorPruned() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "c");
+            sim.node("d");
+
+            Plan plan = plan(sim, List.of(full("a"), full("b"), full("c"), full("c"), full("d"), full("d")), Set.of(), List.of(), true);
+
+            assertThat(plan.operations()).isEmpty();
+            assertThat(plan.invalid()).containsOnlyKeys("c", "d");
+            assertThat(plan.strays()).isEmpty();
+        }
+
+        @Test
+        void anUnreachableDeclaredMemberIsNeverPruned() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "c").unreachable("c");
+
+            Plan plan = plan(sim, List.of(full("a"), full("b"), full("c")), Set.of(), List.of(), true);
+
+            assertThat(plan.operations()).isEmpty();
+            assertThat(plan.waitingFor()).containsExactly("c");
+        }
+    }
+
+    @Nested
     class Routes {
         private final List<Route> desired = List.of(Route.of("r1.example.com"), Route.of("r2.example.com", 9933));
 

@@ -1,0 +1,99 @@
+package io.harperdb.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.HarperNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Which cluster has an instance that HarperNodes of two clusters declare: the earlier one (creationTimestamp, then name). */
+class IdentityClaimsTest {
+    private final HarperCluster first = cluster("first", "2026-01-01T00:00:00Z");
+    private final HarperCluster second = cluster("second", "2026-01-02T00:00:00Z");
+    private final Map<String, HarperCluster> clusters = Map.of("first", first, "second", second);
+
+    @Test
+    void theLaterClusterDeclaringTheSameNodeNameIsRefusedTheInstance() {
+        List<HarperNode> nodes = List.of(
+                Resources.node("one", "first", "x.example.com", "http://10.0.0.1:9925", "admin"),
+                Resources.node("two", "second", "x.example.com", "http://10.0.0.2:9925", "admin"),
+                Resources.node("mine", "second", "y.example.com", "http://10.0.0.3:9925", "admin"));
+
+        Map<String, String> claimed = claimed(second, nodes);
+
+        assertThat(claimed).containsOnlyKeys("two");
+        assertThat(claimed.get("two")).contains("x.example.com", "HarperNode one of HarperCluster first", "earlier");
+        assertThat(claimed(first, nodes)).as("the earlier cluster keeps it").isEmpty();
+    }
+
+    @Test
+    void theSameOperationsUrlIsTheSameInstanceWhateverTheName() {
+        List<HarperNode> nodes = List.of(
+                Resources.node("one", "first", "x.example.com", "http://10.0.0.1:9925/", "admin"),
+                Resources.node("two", "second", "other-name.example.com", "HTTP://10.0.0.1:9925", "admin"));
+
+        Map<String, String> claimed = claimed(second, nodes);
+
+        assertThat(claimed).containsOnlyKeys("two");
+        assertThat(claimed.get("two")).contains("Operations API URL", "HarperNode one of HarperCluster first");
+    }
+
+    @Test
+    void onTheSameCreationTimestampTheNameDecides() {
+        HarperCluster alpha = cluster("alpha", "2026-01-01T00:00:00Z");
+        HarperCluster beta = cluster("beta", "2026-01-01T00:00:00Z");
+        Map<String, HarperCluster> both = Map.of("alpha", alpha, "beta", beta);
+        List<HarperNode> nodes = List.of(
+                Resources.node("a", "alpha", "x.example.com", null, "admin"),
+                Resources.node("b", "beta", "x.example.com", null, "admin"));
+
+        assertThat(claimed(beta, nodes, both)).containsOnlyKeys("b");
+        assertThat(claimed(alpha, nodes, both)).isEmpty();
+    }
+
+    @Test
+    void aHarperNodeOfAClusterThatDoesNotExistClaimsNothingButItsNameIsDeclared() {
+        List<HarperNode> nodes = List.of(
+                Resources.node("orphan", "gone", "x.example.com", null, "admin"),
+                Resources.node("two", "second", "x.example.com", null, "admin"));
+
+        assertThat(claimed(second, nodes)).isEmpty();
+        assertThat(IdentityClaims.declaredNames(nodes)).containsExactly("x.example.com");
+    }
+
+    @Test
+    void everyHarperNodeOfTheNamespaceDeclaresItsNameWhateverItsState() {
+        HarperNode deleting = Resources.node("leaving", "first", "leaving.example.com", null, "admin");
+        deleting.getMetadata().setDeletionTimestamp("2026-01-03T00:00:00Z");
+        HarperNode noCluster = Resources.node("loose", null, "loose.example.com", null, "admin");
+        HarperNode urlOnly = Resources.urlNode("byurl", "second", "wss://by-url.example.com:9933", null, "admin");
+        HarperNode nameless = Resources.node("nameless", "second", null, null, "admin");
+
+        assertThat(IdentityClaims.declaredNames(List.of(deleting, noCluster, urlOnly, nameless)))
+                .containsExactly("by-url.example.com", "leaving.example.com", "loose.example.com");
+    }
+
+    private Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes) {
+        return claimed(cluster, nodes, clusters);
+    }
+
+    private static Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes, Map<String, HarperCluster> clusters) {
+        List<HarperNode> own = nodes.stream().filter(n -> cluster.getMetadata().getName().equals(n.getSpec().getClusterRef())).toList();
+        List<ClusterMember> members = MemberResolver.resolve(cluster, own, IdentityClaimsTest::secret).staying();
+        return IdentityClaims.claimedElsewhere(cluster, members, nodes, name -> Optional.ofNullable(clusters.get(name)));
+    }
+
+    private static Optional<Secret> secret(String name) {
+        return Optional.of(Resources.secret(name, "admin", "pw"));
+    }
+
+    private static HarperCluster cluster(String name, String created) {
+        HarperCluster cluster = Resources.cluster(name);
+        cluster.getMetadata().setCreationTimestamp(created);
+        return cluster;
+    }
+}
