@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
 public final class ClusterStatusBuilder {
     /** The Ready reason of a HarperNode whose spec cannot work. */
     static final String INVALID_SPEC = "InvalidSpec";
+    /** The Scaling reason while leaving pods drain before their remove_node. */
+    static final String DRAINING = "Draining";
 
     private ClusterStatusBuilder() {
     }
@@ -45,11 +47,24 @@ public final class ClusterStatusBuilder {
      * @param leavingPods          managed pods kept while they leave the mesh; null for a cluster without
      *                             managed instances (no Scaling condition)
      * @param tls                  the TlsVerification condition, or null
+     * @param drainingPods         of the leaving pods, those still draining, each with what it waits for
      */
     public record Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                         List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
                         long generation, Instant now, boolean paused, String configurationProblem, List<String> leavingPods,
-                        Condition tls) {
+                        Condition tls, List<String> drainingPods) {
+
+        public Round {
+            drainingPods = drainingPods == null ? List.of() : List.copyOf(drainingPods);
+        }
+
+        public Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
+                     List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
+                     long generation, Instant now, boolean paused, String configurationProblem, List<String> leavingPods,
+                     Condition tls) {
+            this(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem, leavingPods, tls,
+                    List.of());
+        }
 
         /** A round of a cluster without managed instances that did its work. */
         public Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
@@ -66,12 +81,17 @@ public final class ClusterStatusBuilder {
 
         Round withLeavingPods(List<String> leavingPods) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls);
+                    leavingPods, tls, drainingPods);
         }
 
         Round withTls(Condition tls) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls);
+                    leavingPods, tls, drainingPods);
+        }
+
+        Round withDraining(List<String> drainingPods) {
+            return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
+                    leavingPods, tls, drainingPods);
         }
     }
 
@@ -91,7 +111,7 @@ public final class ClusterStatusBuilder {
         }
         List<Condition> extra = new ArrayList<>();
         if (round.leavingPods() != null) {
-            extra.add(scaling(round.leavingPods(), round.generation()));
+            extra.add(scaling(round.leavingPods(), round.drainingPods(), round.generation()));
         }
         if (round.tls() != null) {
             extra.add(round.tls());
@@ -240,6 +260,18 @@ public final class ClusterStatusBuilder {
      * being removed from the mesh before it shrinks (phase Reconciling meanwhile).
      */
     static Condition scaling(List<String> leavingPods, long generation) {
+        return scaling(leavingPods, List.of(), generation);
+    }
+
+    /**
+     * As above; while leaving pods drain (no client traffic, their writes still on the way to the staying
+     * members), reason Draining, naming each with what it waits for.
+     */
+    static Condition scaling(List<String> leavingPods, List<String> drainingPods, long generation) {
+        if (!drainingPods.isEmpty()) {
+            return Conditions.of(Conditions.SCALING, true, DRAINING, "draining " + String.join(", ", drainingPods)
+                    + " before removing them from the mesh and scaling down", generation);
+        }
         return leavingPods.isEmpty()
                 ? Conditions.of(Conditions.SCALING, false, "AtDesiredReplicas", "", generation)
                 : Conditions.of(Conditions.SCALING, true, "RemovingMembers",

@@ -73,6 +73,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final PlanExecutor executor;
     /** Holds back a partial-link call to a member that had a link call in the last seconds (see the class). */
     private final LinkCallSpacing spacing = new LinkCallSpacing();
+    /** Per cluster UID, the drain samples of its leaving members (see {@link Drain}); lost on restart, which only delays. */
+    private final Map<String, Map<String, Drain.Sample>> drainSamples = new java.util.concurrent.ConcurrentHashMap<>();
     private final Backoff backoff;
     private final Clock clock;
     private final ManagedResources managed;
@@ -153,6 +155,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("ensure workloads", false, this::ensureWorkloads),
                 new Step("resolve members", false, this::resolveMembers),
                 new Step("observe", false, this::observe),
+                new Step("drain leaving members", false, this::drain),
                 new Step("plan", false, (round, context) -> plan(round)),
                 new Step("act", false, this::act),
                 new Step("settle scale-down", false, this::settleScaleDown),
@@ -196,6 +199,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             return;
         }
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
+        // the pods are labelled before the client Service selects by that label, so that existing clusters keep serving
+        ClientTraffic.apply(client, round.cluster.getMetadata().getNamespace(), round.cluster.getMetadata().getName(),
+                ClientTraffic.changes(statefulSetPods(context), ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster)));
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
@@ -221,10 +227,36 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .filter(m -> MemberResolver.urlProblem(m) == null).toList());
     }
 
+    /**
+     * Managed clusters shrinking: which leaving members are still draining (their client traffic cut, their writes
+     * still on their way to the staying members, see {@link Drain}). Those are not removed from the mesh yet.
+     */
+    void drain(ClusterRound round, Context<HarperCluster> context) {
+        String uid = round.cluster.getMetadata().getUid();
+        if (!round.managed() || round.managedMembers.leaving().isEmpty()) {
+            drainSamples.remove(uid);
+            return;
+        }
+        List<Pod> pods = statefulSetPods(context);
+        Map<String, Drain.Sample> previous = drainSamples.getOrDefault(uid, Map.of());
+        Map<String, Drain.Sample> next = new HashMap<>();
+        for (ClusterMember member : round.managedMembers.leaving()) {
+            Drain.Verdict verdict = Drain.judge(member.name(), ClientTraffic.cut(pods, member.resourceName()), round.members.staying(),
+                    round.observations, previous.get(member.name()), round.now);
+            if (verdict.sample() != null) {
+                next.put(member.name(), verdict.sample());
+            }
+            if (!verdict.drained()) {
+                round.draining.put(member.name(), member.resourceName() + " (waiting for " + verdict.waiting() + ")");
+            }
+        }
+        drainSamples.put(uid, next);
+    }
+
     /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */
     static void plan(ClusterRound round) {
         round.writtenRoutes = writtenRoutes(round.previousStatus());
-        PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes)
+        PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes, round.draining.keySet())
                 .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()));
         round.plan = ReplicationPlanner.plan(input);
     }
@@ -296,6 +328,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
     }
 
+    /** The managed pods of the cluster, from the informer cache. */
+    private static List<Pod> statefulSetPods(Context<HarperCluster> context) {
+        return context.getSecondaryResourcesAsStream(Pod.class).toList();
+    }
+
     private static int ordinal(String pod, String prefix) {
         try {
             return Integer.parseInt(pod.substring(prefix.length()));
@@ -311,6 +348,12 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
+        return planInput(spec, members, observations, writtenRoutes, Set.of());
+    }
+
+    /** @param draining leaving members not drained yet: declared, but not removed (see {@link Drain}) */
+    static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
+                               Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes, Set<String> draining) {
         // Members without credentials stay desired (so never taken for strays); not being observed, they
         // count as unreachable and nothing is sent to or about them.
         // Members whose url or operationsUrl does not parse are left out: nothing is sent to or about them.
@@ -326,11 +369,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         });
         // a leaving member without a name was never added: there is nothing to remove
         Set<String> leaving = members.leaving().stream().filter(m -> MemberResolver.urlProblem(m) == null)
-                .map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
+                .map(ClusterMember::name).filter(Objects::nonNull).filter(name -> !draining.contains(name)).collect(Collectors.toSet());
         // An invalid member is not desired, yet it is declared: its record (if any) is no stray to prune.
         boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes())
                 && members.staying().stream().allMatch(m -> MemberResolver.urlProblem(m) == null);
-        return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune);
+        return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune).withDraining(draining);
     }
 
     static List<io.harperdb.operator.api.Route> desiredRoutes(HarperClusterSpec spec) {

@@ -16,9 +16,12 @@ import java.util.Set;
  * @param pruneUnknownNodes remove observed peers that no resource declares ({@code spec.replication.pruneUnknownNodes})
  * @param now               the round's clock, for healing; null = no healing (nothing is tracked or mended)
  * @param linksDown         the links the previous plan reported down ({@link Plan#linksDown()}), with since when
+ * @param draining          members that leave but are not removed yet (their writes still travel to the others):
+ *                          declared, so never strays, and neither added, linked nor removed
  */
 public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
-                        List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown) {
+                        List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown,
+                        Set<String> draining) {
 
     public PlanInput {
         desired = desired == null ? List.of() : List.copyOf(desired);
@@ -26,6 +29,12 @@ public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember>
         leaving = leaving == null ? Set.of() : Set.copyOf(leaving);
         desiredRoutes = desiredRoutes == null ? List.of() : List.copyOf(desiredRoutes);
         linksDown = linksDown == null ? List.of() : List.copyOf(linksDown);
+        draining = draining == null ? Set.of() : Set.copyOf(draining);
+    }
+
+    public PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
+                     List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown) {
+        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, Set.of());
     }
 
     /** Without a clock: no healing. */
@@ -36,6 +45,11 @@ public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember>
 
     /** This input at {@code now}, with the links down that the previous round reported. */
     public PlanInput healing(Instant now, List<LinkDown> linksDown) {
-        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown);
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, draining);
+    }
+
+    /** This input with {@code draining} members (see the parameter). */
+    public PlanInput withDraining(Set<String> draining) {
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, draining);
     }
 }

@@ -115,12 +115,15 @@ class ManagedResourcesTest {
         await().atMost(WAIT).until(() -> budget("demo").getSpec().getMaxUnavailable().getIntVal() == 2);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 5);
 
-        // Lowering replicas keeps the pods until they are out of the mesh; unreachable members never show that.
+        // Lowering replicas keeps the pods until they are drained and out of the mesh; unreachable members never show that.
         editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
         HarperCluster scaling = awaitCluster(c -> Conditions.isTrue(c.getStatus().getConditions(), Conditions.SCALING));
         assertThat(scaling.getStatus().getConditions()).filteredOn(c -> Conditions.SCALING.equals(c.getType()))
-                .singleElement().satisfies(c -> assertThat(c.getMessage())
-                        .isEqualTo("removing demo-2, demo-3, demo-4 from the mesh before scaling down"));
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("Draining");
+                    assertThat(c.getMessage()).startsWith("draining demo-2 (waiting for ").contains("demo-3 (waiting for ", "demo-4 (waiting for ")
+                            .endsWith(") before removing them from the mesh and scaling down");
+                });
         assertThat(scaling.getStatus().getPhase()).isNotEqualTo(Phase.READY);
         assertThat(statefulSet("demo").getSpec().getReplicas()).isEqualTo(5);
         assertThat(scaling.getStatus().getReadyMembers()).isEqualTo("0/2");
