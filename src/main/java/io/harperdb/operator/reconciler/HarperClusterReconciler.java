@@ -200,8 +200,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
         // the pods are labelled before the client Service selects by that label, so that existing clusters keep serving
-        ClientTraffic.apply(client, round.cluster.getMetadata().getNamespace(), round.cluster.getMetadata().getName(),
-                ClientTraffic.changes(statefulSetPods(context), ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster)));
+        List<Pod> pods = statefulSetPods(context);
+        ClientTraffic.apply(client, round.cluster.getMetadata().getName(), pods,
+                ClientTraffic.changes(pods, ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster)));
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
