@@ -13,29 +13,39 @@ import java.util.TreeMap;
  * Whether the staying members have received what a leaving member wrote, so that it may be removed from the
  * mesh (remove_node) without losing writes. Pure.
  *
- * <p>The signal (docs/harperdb-compatibility.md, "Drain"): in each staying member's {@code cluster_status}, the
- * connection to the leaving member has one socket per database, each with {@code lastReceivedVersion}, the
- * version (HarperDB's timestamp, ms since the epoch) of the last transaction received from that member. Once
- * the leaving member takes no client traffic, these stop moving when everything it wrote has arrived. A
- * leaving member is drained when its client traffic is cut and, on every staying member, every socket of its
- * connection is connected and its {@code lastReceivedVersion} has not changed for {@link #QUIET}, measured from
- * a sample taken after the cut.
+ * <p>The signal (docs/harperdb-compatibility.md, "Drain before remove"): in each staying member's
+ * {@code cluster_status}, the connection to the leaving member has one socket per database, each with
+ * {@code lastReceivedVersion}: how far (a HarperDB timestamp, ms since the epoch) the staying member has read the
+ * leaving member's stream of changes, which carries the leaving member's own writes and the changes it relays, in
+ * order. Once the leaving member's client traffic is cut (first seen at {@code cutSeen}), a socket is caught up
+ * when its version passes {@code cutSeen + QUIET} (everything the leaving member committed before then has
+ * arrived), or, in a database where nothing moves any more, when its version has not changed for {@link #QUIET}
+ * since the cut. A leaving member is drained when every socket of its connection on every staying member is
+ * connected and caught up; once drained it stays so.
  */
 public final class Drain {
     /**
-     * How long the received versions must stand still. Covers the time for the Service's endpoints to drop the
-     * pod (kube-proxy, a second or two) and the replication delay of a healthy link (milliseconds, measured).
+     * The margin after the cut: for the Service's endpoints to drop the pod (kube-proxy, a second or two), for
+     * requests routed before that to finish, and for the clocks of the operator and the pod to differ. Also how
+     * long a version must stand still. Replication itself took milliseconds on a healthy link (measured).
      */
     public static final Duration QUIET = Duration.ofSeconds(5);
 
     private Drain() {
     }
 
+    /** One socket of one staying member's connection to the leaving member, and since when it reads so. */
+    public record Position(String version, Instant since) {
+    }
+
     /**
-     * What the staying members report having received from one leaving member: staying member -> database ->
-     * {@code lastReceivedVersion} (as text; "none" when not reported), and when it was seen first like this.
+     * What the staying members reported of one leaving member, kept from round to round.
+     *
+     * @param cutSeen   when its client traffic was first seen cut
+     * @param positions "staying member/database" -> its lastReceivedVersion ("none" when not reported)
+     * @param drained   it was found drained: it stays so
      */
-    public record Sample(Map<String, Map<String, String>> received, Instant since) {
+    public record Sample(Instant cutSeen, Map<String, Position> positions, boolean drained) {
     }
 
     /**
@@ -55,40 +65,59 @@ public final class Drain {
      * @param trafficCut   its pod no longer receives client traffic (or is gone)
      * @param staying      the members that stay
      * @param observations this round's observations, by member name
-     * @param previous     the sample of an earlier round, or null
+     * @param previous     the sample of the previous round, or null
      */
     public static Verdict judge(String leaving, boolean trafficCut, List<ClusterMember> staying,
                                 Map<String, MemberObservation> observations, Sample previous, Instant now) {
         if (!trafficCut) {
             return Verdict.waiting(null, "its client traffic to stop");
         }
-        Map<String, Map<String, String>> received = new TreeMap<>();
+        if (previous != null && previous.drained()) {
+            return new Verdict(true, previous, null);
+        }
+        Instant cutSeen = previous == null ? now : previous.cutSeen();
+        Map<String, Position> before = previous == null ? Map.of() : previous.positions();
+        Map<String, Position> positions = new TreeMap<>();
+        String behind = null;
         for (ClusterMember survivor : staying) {
             MemberObservation seen = observations.get(survivor.name());
             if (seen == null || !seen.reachable()) {
                 // it could not be asked: nothing shows that it has what the leaving member wrote
-                return Verdict.waiting(null, survivor.name() + " to answer");
+                return Verdict.waiting(new Sample(cutSeen, Map.of(), false), survivor.name() + " to answer");
             }
             Optional<PeerConnection> link = seen.status().peer(leaving);
             if (link.isEmpty()) {
-                continue;    // no record of the leaving member: it never replicated with it
+                continue;    // no record of the leaving member: it does not replicate with it
             }
-            Map<String, String> versions = new TreeMap<>();
             for (DatabaseSocket socket : link.get().sockets()) {
                 if (!socket.isConnected()) {
-                    return Verdict.waiting(null, survivor.name() + " to be connected to it (database " + socket.database() + ")");
+                    return Verdict.waiting(new Sample(cutSeen, Map.of(), false),
+                            survivor.name() + " to be connected to it (database " + socket.database() + ")");
                 }
-                versions.put(String.valueOf(socket.database()),
-                        socket.lastReceivedVersion() == null ? "none" : String.valueOf(socket.lastReceivedVersion()));
+                String key = survivor.name() + "/" + socket.database();
+                String version = socket.lastReceivedVersion() == null ? "none" : String.valueOf(socket.lastReceivedVersion());
+                Position was = before.get(key);
+                Position position = was != null && was.version().equals(version) ? was : new Position(version, now);
+                positions.put(key, position);
+                if (behind == null && !caughtUp(socket.lastReceivedVersion(), position, cutSeen, now)) {
+                    behind = key;
+                }
             }
-            received.put(survivor.name(), versions);
         }
-        if (previous == null || !previous.received().equals(received)) {
-            return Verdict.waiting(new Sample(received, now), "its writes to reach the staying members");
+        if (behind != null) {
+            return Verdict.waiting(new Sample(cutSeen, positions, false), "its writes to reach " + behind);
         }
-        if (Duration.between(previous.since(), now).compareTo(QUIET) < 0) {
-            return Verdict.waiting(previous, "its writes to reach the staying members");
+        if (Duration.between(cutSeen, now).compareTo(QUIET) < 0) {
+            return Verdict.waiting(new Sample(cutSeen, positions, false), "its writes to reach the staying members");
         }
-        return new Verdict(true, previous, null);
+        return new Verdict(true, new Sample(cutSeen, positions, true), null);
+    }
+
+    /** Read past the cut and its margin, or unchanged for {@link #QUIET} since a sample taken after the cut. */
+    private static boolean caughtUp(Object version, Position position, Instant cutSeen, Instant now) {
+        if (version instanceof Number number && number.doubleValue() >= cutSeen.plus(QUIET).toEpochMilli()) {
+            return true;
+        }
+        return Duration.between(position.since(), now).compareTo(QUIET) >= 0;
     }
 }
