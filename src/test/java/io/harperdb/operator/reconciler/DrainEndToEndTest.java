@@ -121,9 +121,23 @@ class DrainEndToEndTest {
         await().atMost(CONVERGE).until(() -> IntStream.range(0, 5).allMatch(i -> acknowledgedBy.containsKey(i) && acknowledgedBy.get(i).get() >= 30));
 
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(3));
-        HarperCluster draining = awaitCluster(c -> c.getStatus().getConditions().stream()
-                .anyMatch(s -> Conditions.SCALING.equals(s.getType()) && "Draining".equals(s.getReason())));
-        assertThat(draining.getStatus().getPhase()).isEqualTo(Phase.RECONCILING);
+        // the phases and Scaling reasons the cluster shows on the way
+        Set<String> shown = ConcurrentHashMap.newKeySet();
+        Thread watcher = new Thread(() -> {
+            while (writing.get()) {
+                try {
+                    HarperCluster c = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
+                    c.getStatus().getConditions().stream().filter(s -> Conditions.SCALING.equals(s.getType()))
+                            .forEach(s -> shown.add(c.getStatus().getPhase() + "/" + s.getReason()));
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {    // next time
+                }
+            }
+        }, "status-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         await().atMost(CONVERGE).until(() -> !real.instance(3).isRunning() && !real.instance(4).isRunning());
         // the survivors keep taking writes a little longer
@@ -135,6 +149,7 @@ class DrainEndToEndTest {
         }
         LOG.info("acknowledged {} records, by pod {}", acknowledged.size(), acknowledgedBy);
         assertThat(kubelet.replicasSeen()).containsSubsequence(5, 3);
+        watcher.join(5_000);
 
         for (int survivor = 0; survivor < 3; survivor++) {
             int s = survivor;
@@ -148,6 +163,8 @@ class DrainEndToEndTest {
             }
             LOG.info("{} holds all {} acknowledged records ({} in all)", real.instance(s).hostname(), acknowledged.size(), ids(s).size());
         }
+        // users saw it drain
+        assertThat(shown).contains(Phase.RECONCILING + "/Draining");
     }
 
     /** The ordinals of the pods the client Service selects, Ready ones only (its endpoints). */
