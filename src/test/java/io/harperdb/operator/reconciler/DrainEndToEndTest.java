@@ -167,6 +167,58 @@ class DrainEndToEndTest {
         assertThat(shown).contains(Phase.RECONCILING + "/Draining");
     }
 
+    @Test
+    void aMemberBackOnItsOldVolumeEndsWithTheDataOfItsPeers() {
+        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
+        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
+        cluster.getSpec().setAdminSecret("demo-credentials");
+        cluster.getSpec().getInstances().getSidecar().setEnabled(false);
+        user.resource(cluster).create();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        assertThat(insert(0, "before")).isTrue();
+        await().atMost(CONVERGE).until(() -> ids(2).contains("before"));
+
+        // demo-2 leaves; its volume stays (the fake kubelet stops its instance, data kept)
+        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers()));
+        await().atMost(CONVERGE).until(() -> !real.instance(2).isRunning());
+        // written on both staying members over about 10 s while it is away
+        for (int i = 0; i < 50; i++) {
+            assertThat(insert(i % 2, "while-away-" + i)).isTrue();
+            sleep(200);
+        }
+        assertThat(ids(1)).hasSize(51).contains("while-away-49");
+
+        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(3));
+        await().atMost(CONVERGE).until(() -> real.instance(2).isRunning());
+        long back = System.nanoTime();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        LOG.info("the returning member holds {} records when the cluster is Ready again ({} ms after its restart)",
+                ids(2).size(), (System.nanoTime() - back) / 1_000_000);
+        assertThat(insert(0, "after")).isTrue();
+        await().atMost(CONVERGE).until(() -> ids(1).contains("after") && ids(0).containsAll(ids(1)) && ids(1).containsAll(ids(0)));
+        Set<String> peers = ids(0);
+        LOG.info("the peers hold {}; the returning member {}", peers, ids(2));
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> ids(2).equals(peers));
+            LOG.info("the returning member holds the same {} records as its peers {} ms after its restart", peers.size(),
+                    (System.nanoTime() - back) / 1_000_000);
+        } catch (ConditionTimeoutException e) {
+            Set<String> missing = new TreeSet<>(peers);
+            missing.removeAll(ids(2));
+            throw new AssertionError("the returning member misses " + missing, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The ordinals of the pods the client Service selects, Ready ones only (its endpoints). */
     private List<Integer> servedOrdinals() {
         try {
