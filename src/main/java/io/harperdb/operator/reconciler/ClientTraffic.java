@@ -15,12 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which managed pods the client Service routes to: the label {@link ResourceNames#LABEL_SERVING} that the
- * operator keeps on each pod of the StatefulSet. Pods below the spec's replicas serve; pods at or above it are
- * leaving on a scale-down and serve no more, so that they take no writes while they drain.
+ * operator keeps on each pod of the StatefulSet. Pods at or above the spec's replicas are leaving on a scale-down
+ * and serve no more, so that they take no writes while they drain.
+ *
+ * <p>A staying pod gets the label once its member is in the mesh and has caught up with its peers
+ * ({@link Drain#joined}): a new pod, a restarted one, or one back on an old volume serves no client until then.
  *
  * <p>The label is not in the pod template: adding it there would change the template hash and restart every pod
- * of existing clusters on upgrade. The operator labels the pods before it changes the client Service's selector
- * (in the same round, {@link HarperClusterReconciler#ensureWorkloads}), so existing clusters keep their traffic.
+ * of existing clusters on upgrade, and would let pods serve before they caught up. On upgrade the operator labels
+ * the existing pods before it changes the client Service's selector (in the same round,
+ * {@link HarperClusterReconciler#ensureWorkloads}), so existing clusters keep their traffic.
  */
 final class ClientTraffic {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTraffic.class);
@@ -28,22 +32,49 @@ final class ClientTraffic {
     private ClientTraffic() {
     }
 
-    /** Pure: pod name -> the serving label it must get, for the pods whose label differs. */
-    static Map<String, String> changes(List<Pod> pods, String statefulSet, int desiredReplicas) {
+    /**
+     * Pure: pod name -> the serving label it must get now, for the pods whose label differs: "false" on the leaving
+     * pods; "true" on the staying ones only while the client Service does not select by the label yet (an upgrade:
+     * its pods keep their traffic). Otherwise a staying pod is admitted by {@link #admitted} once it caught up.
+     */
+    static Map<String, String> changes(List<Pod> pods, String statefulSet, int desiredReplicas, boolean serviceSelectsServing) {
         Map<String, String> changes = new TreeMap<>();
-        String prefix = statefulSet + "-";
         for (Pod pod : pods) {
-            String name = pod.getMetadata().getName();
-            int ordinal = ordinal(name, prefix);
+            int ordinal = ordinal(pod, statefulSet);
             if (ordinal < 0 || pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            String wanted = ordinal < desiredReplicas ? ResourceNames.SERVING : ResourceNames.NOT_SERVING;
-            if (!Objects.equals(label(pod), wanted)) {
-                changes.put(name, wanted);
+            String label = label(pod);
+            if (ordinal >= desiredReplicas) {
+                if (!ResourceNames.NOT_SERVING.equals(label)) {
+                    changes.put(pod.getMetadata().getName(), ResourceNames.NOT_SERVING);
+                }
+            } else if (!serviceSelectsServing && !ResourceNames.SERVING.equals(label)) {
+                changes.put(pod.getMetadata().getName(), ResourceNames.SERVING);
             }
         }
         return changes;
+    }
+
+    /**
+     * Pure: the staying pods (below the spec's replicas) not serving yet that may now: those {@code caughtUp} names
+     * (by pod name). A pod once serving keeps serving while it stays.
+     */
+    static Map<String, String> admitted(List<Pod> pods, String statefulSet, int desiredReplicas, java.util.Set<String> caughtUp) {
+        Map<String, String> changes = new TreeMap<>();
+        for (Pod pod : pods) {
+            int ordinal = ordinal(pod, statefulSet);
+            if (ordinal >= 0 && ordinal < desiredReplicas && pod.getMetadata().getDeletionTimestamp() == null
+                    && !ResourceNames.SERVING.equals(label(pod)) && caughtUp.contains(pod.getMetadata().getName())) {
+                changes.put(pod.getMetadata().getName(), ResourceNames.SERVING);
+            }
+        }
+        return changes;
+    }
+
+    /** Pure: the pod takes client traffic. */
+    static boolean serving(List<Pod> pods, String podName) {
+        return pods.stream().anyMatch(p -> podName.equals(p.getMetadata().getName()) && ResourceNames.SERVING.equals(label(p)));
     }
 
     /** Pure: the pod takes no client traffic any more: it is gone, or labelled not serving. */
@@ -77,12 +108,14 @@ final class ClientTraffic {
         return labels == null ? null : labels.get(ResourceNames.LABEL_SERVING);
     }
 
-    private static int ordinal(String pod, String prefix) {
-        if (!pod.startsWith(prefix)) {
+    private static int ordinal(Pod pod, String statefulSet) {
+        String name = pod.getMetadata().getName();
+        String prefix = statefulSet + "-";
+        if (!name.startsWith(prefix)) {
             return -1;
         }
         try {
-            return Integer.parseInt(pod.substring(prefix.length()));
+            return Integer.parseInt(name.substring(prefix.length()));
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -1,12 +1,10 @@
 package io.harperdb.operator.reconciler;
 
 import io.harperdb.replication.model.DatabaseSocket;
-import io.harperdb.replication.model.PeerConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -72,6 +70,49 @@ public final class Drain {
         if (!trafficCut) {
             return Verdict.waiting(null, "its client traffic to stop");
         }
+        Map<String, List<DatabaseSocket>> links = new TreeMap<>();
+        for (ClusterMember survivor : staying) {
+            MemberObservation seen = observations.get(survivor.name());
+            if (seen == null || !seen.reachable()) {
+                // it could not be asked: nothing shows that it has what the leaving member wrote
+                return Verdict.waiting(restart(previous, now), survivor.name() + " to answer");
+            }
+            // no record of the leaving member: it does not replicate with it
+            seen.status().peer(leaving).ifPresent(link -> links.put(survivor.name(), link.sockets()));
+        }
+        return caughtUp(links, previous, now);
+    }
+
+    /**
+     * Whether a member that (re)joins has received what its peers hold, from its own {@code cluster_status}: the
+     * same rule, on its own sockets of each peer, timed from when it was first seen ready in the mesh. Until then
+     * it takes no client traffic, so that clients never read from a member that is still catching up.
+     */
+    public static Verdict joined(String member, List<ClusterMember> peers, Map<String, MemberObservation> observations,
+                                 Sample previous, Instant now) {
+        MemberObservation seen = observations.get(member);
+        if (seen == null || !seen.reachable()) {
+            return Verdict.waiting(null, "it to answer");
+        }
+        Map<String, List<DatabaseSocket>> links = new TreeMap<>();
+        for (ClusterMember peer : peers) {
+            if (!peer.name().equals(member)) {
+                seen.status().peer(peer.name()).ifPresent(link -> links.put(peer.name(), link.sockets()));
+            }
+        }
+        return caughtUp(links, previous, now);
+    }
+
+    /** A sample that keeps when the cut (or the join) was first seen, and forgets the positions. */
+    private static Sample restart(Sample previous, Instant now) {
+        return new Sample(previous == null ? now : previous.cutSeen(), Map.of(), false);
+    }
+
+    /**
+     * The rule of the class over {@code links} (name of the other end -> the sockets one side reports): every
+     * socket connected, and each read past {@code cutSeen + QUIET} or standing still for {@link #QUIET}.
+     */
+    static Verdict caughtUp(Map<String, List<DatabaseSocket>> links, Sample previous, Instant now) {
         if (previous != null && previous.drained()) {
             return new Verdict(true, previous, null);
         }
@@ -79,22 +120,12 @@ public final class Drain {
         Map<String, Position> before = previous == null ? Map.of() : previous.positions();
         Map<String, Position> positions = new TreeMap<>();
         String behind = null;
-        for (ClusterMember survivor : staying) {
-            MemberObservation seen = observations.get(survivor.name());
-            if (seen == null || !seen.reachable()) {
-                // it could not be asked: nothing shows that it has what the leaving member wrote
-                return Verdict.waiting(new Sample(cutSeen, Map.of(), false), survivor.name() + " to answer");
-            }
-            Optional<PeerConnection> link = seen.status().peer(leaving);
-            if (link.isEmpty()) {
-                continue;    // no record of the leaving member: it does not replicate with it
-            }
-            for (DatabaseSocket socket : link.get().sockets()) {
+        for (Map.Entry<String, List<DatabaseSocket>> link : links.entrySet()) {
+            for (DatabaseSocket socket : link.getValue()) {
                 if (!socket.isConnected()) {
-                    return Verdict.waiting(new Sample(cutSeen, Map.of(), false),
-                            survivor.name() + " to be connected to it (database " + socket.database() + ")");
+                    return Verdict.waiting(restart(previous, now), link.getKey() + " to be connected to it (database " + socket.database() + ")");
                 }
-                String key = survivor.name() + "/" + socket.database();
+                String key = link.getKey() + "/" + socket.database();
                 String version = socket.lastReceivedVersion() == null ? "none" : String.valueOf(socket.lastReceivedVersion());
                 Position was = before.get(key);
                 Position position = was != null && was.version().equals(version) ? was : new Position(version, now);

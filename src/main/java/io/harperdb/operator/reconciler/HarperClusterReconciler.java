@@ -75,6 +75,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final LinkCallSpacing spacing = new LinkCallSpacing();
     /** Per cluster UID, the drain samples of its leaving members (see {@link Drain}); lost on restart, which only delays. */
     private final Map<String, Map<String, Drain.Sample>> drainSamples = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per cluster UID, the catch-up samples of its staying pods not serving yet (see {@link Drain#joined}). */
+    private final Map<String, Map<String, Drain.Sample>> joinSamples = new java.util.concurrent.ConcurrentHashMap<>();
     private final Backoff backoff;
     private final Clock clock;
     private final ManagedResources managed;
@@ -159,6 +161,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("plan", false, (round, context) -> plan(round)),
                 new Step("act", false, this::act),
                 new Step("settle scale-down", false, this::settleScaleDown),
+                new Step("admit client traffic", false, this::admitClientTraffic),
                 new Step("build status", true, (round, context) -> buildStatus(round)),
                 new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round.cluster, round.status)),
                 new Step("roll pods", false, this::rollPods),
@@ -201,8 +204,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         managed.ensureAdminSecret(client, round.cluster, round.secrets);
         // the pods are labelled before the client Service selects by that label, so that existing clusters keep serving
         List<Pod> pods = statefulSetPods(context);
+        boolean selectsServing = current.get(Service.class, ResourceNames.clientService(round.cluster))
+                .map(s -> s.getSpec().getSelector() != null && s.getSpec().getSelector().containsKey(ResourceNames.LABEL_SERVING))
+                .orElse(true);
         ClientTraffic.apply(client, round.cluster.getMetadata().getName(), pods,
-                ClientTraffic.changes(pods, ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster)));
+                ClientTraffic.changes(pods, ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster), selectsServing));
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
@@ -252,6 +258,40 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             }
         }
         drainSamples.put(uid, next);
+    }
+
+    /**
+     * Managed clusters: a staying pod that does not take client traffic yet (new, restarted, or back on an old
+     * volume) gets it once its member is ready in the mesh ({@link ClusterHealth#ready}) and caught up with its
+     * peers ({@link Drain#joined}).
+     */
+    void admitClientTraffic(ClusterRound round, Context<HarperCluster> context) {
+        String uid = round.cluster.getMetadata().getUid();
+        if (!round.managed()) {
+            return;
+        }
+        List<Pod> pods = statefulSetPods(context);
+        ClusterHealth health = new ClusterHealth(round.members.staying(), round.observations, round.plan.invalid().keySet());
+        Map<String, Drain.Sample> previous = joinSamples.getOrDefault(uid, Map.of());
+        Map<String, Drain.Sample> next = new HashMap<>();
+        Set<String> caughtUp = new java.util.TreeSet<>();
+        for (ClusterMember member : round.managedMembers.staying()) {
+            if (ClientTraffic.serving(pods, member.resourceName()) || !health.ready(member.name())) {
+                continue;
+            }
+            // peers that do not answer are not waited for: a member down must not keep new pods from serving
+            List<ClusterMember> peers = round.members.staying().stream().filter(m -> health.reachable(m.name())).toList();
+            Drain.Verdict verdict = Drain.joined(member.name(), peers, round.observations,
+                    previous.get(member.name()), round.now);
+            if (verdict.drained()) {
+                caughtUp.add(member.resourceName());
+            } else if (verdict.sample() != null) {
+                next.put(member.name(), verdict.sample());
+            }
+        }
+        joinSamples.put(uid, next);
+        ClientTraffic.apply(context.getClient(), round.cluster.getMetadata().getName(), pods,
+                ClientTraffic.admitted(pods, ResourceNames.statefulSet(round.cluster), round.desiredReplicas, caughtUp));
     }
 
     /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ClientTrafficTest {
@@ -19,13 +20,26 @@ class ClientTrafficTest {
     }
 
     @Test
-    void podsBelowTheReplicasServeAndTheLeavingOnesDoNot() {
+    void leavingPodsStopServingAndStayingOnesServeOnlyOnUpgrade() {
         List<Pod> pods = List.of(pod("demo-0", "true"), pod("demo-1", null), pod("demo-2", "false"), pod("demo-3", "true"),
                 pod("demo-4", null), pod("other-0", null));
 
-        assertThat(ClientTraffic.changes(pods, "demo", 3))
+        // the client Service selects by the label: staying pods wait to be admitted
+        assertThat(ClientTraffic.changes(pods, "demo", 3, true)).isEqualTo(Map.of("demo-3", "false", "demo-4", "false"));
+        // an upgrade: the Service does not select by it yet, so every staying pod keeps its traffic
+        assertThat(ClientTraffic.changes(pods, "demo", 3, false))
                 .isEqualTo(Map.of("demo-1", "true", "demo-2", "true", "demo-3", "false", "demo-4", "false"));
-        assertThat(ClientTraffic.changes(List.of(pod("demo-0", "true"), pod("demo-1", "false")), "demo", 1)).isEmpty();
+        assertThat(ClientTraffic.changes(List.of(pod("demo-0", "true"), pod("demo-1", "false")), "demo", 1, true)).isEmpty();
+    }
+
+    @Test
+    void aStayingPodServesOnceItCaughtUpAndKeepsServing() {
+        List<Pod> pods = List.of(pod("demo-0", "true"), pod("demo-1", null), pod("demo-2", "false"), pod("demo-3", null));
+
+        assertThat(ClientTraffic.admitted(pods, "demo", 3, Set.of("demo-0", "demo-1", "demo-3"))).isEqualTo(Map.of("demo-1", "true"));
+        assertThat(ClientTraffic.admitted(pods, "demo", 3, Set.of())).isEmpty();
+        assertThat(ClientTraffic.serving(pods, "demo-0")).isTrue();
+        assertThat(ClientTraffic.serving(pods, "demo-1")).isFalse();
     }
 
     @Test

@@ -192,6 +192,12 @@ class DrainEndToEndTest {
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(3));
         await().atMost(CONVERGE).until(() -> real.instance(2).isRunning());
         long back = System.nanoTime();
+        // it takes client traffic only once it has caught up: at that moment it holds every record written so far
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> servedOrdinals().contains(2));
+        Set<String> whenServing = ids(2);
+        LOG.info("the returning member serves clients {} ms after its restart, holding {} records",
+                (System.nanoTime() - back) / 1_000_000, whenServing.size());
+        assertThat(whenServing).as("records of the returning member when it starts serving").containsAll(ids(0));
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         LOG.info("the returning member holds {} records when the cluster is Ready again ({} ms after its restart)",
                 ids(2).size(), (System.nanoTime() - back) / 1_000_000);

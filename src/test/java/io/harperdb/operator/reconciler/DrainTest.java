@@ -123,4 +123,19 @@ class DrainTest {
         assertThat(first.drained()).isFalse();
         assertThat(Drain.judge("demo-3", true, STAYING, none, first.sample(), T0.plus(Drain.QUIET)).drained()).isTrue();
     }
+
+    @Test
+    void aJoiningMemberCatchesUpFromItsOwnViewOfItsPeers() {
+        MemberObservation joining = MemberObservation.answered("demo-2", new ClusterStatus("demo-2", null, true, List.of(
+                new PeerConnection("demo-0", null, true, null, List.of(socket("data", true, version(T0.minusSeconds(60))))),
+                new PeerConnection("demo-1", null, true, null, List.of(socket("data", true, version(T0.plusSeconds(6))))))), List.of());
+        Map<String, MemberObservation> seen = Map.of("demo-2", joining);
+
+        Drain.Verdict first = Drain.joined("demo-2", STAYING, seen, null, T0);
+        assertThat(first.drained()).isFalse();
+        assertThat(first.waiting()).isEqualTo("its writes to reach demo-0/data");
+        // demo-0's stream has not moved for the quiet time; demo-1's is past the join and its margin
+        assertThat(Drain.joined("demo-2", STAYING, seen, first.sample(), T0.plus(Drain.QUIET)).drained()).isTrue();
+        assertThat(Drain.joined("demo-2", STAYING, Map.of(), null, T0).waiting()).isEqualTo("it to answer");
+    }
 }
