@@ -289,7 +289,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 next.put(member.name(), verdict.sample());
             }
         }
-        joinSamples.put(uid, next);
+        if (next.isEmpty()) {
+            joinSamples.remove(uid);    // nothing held for a cluster whose pods all serve
+        } else {
+            joinSamples.put(uid, next);
+        }
         ClientTraffic.apply(context.getClient(), round.cluster.getMetadata().getName(), pods,
                 ClientTraffic.admitted(pods, ResourceNames.statefulSet(round.cluster), round.desiredReplicas, caughtUp));
     }
