@@ -104,10 +104,11 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "patch"]
-# Their pods: an informer for readiness, and delete for a rolling restart (one pod at a time).
+# Their pods: an informer for readiness, delete for a rolling restart (one pod at a time), and patch for
+# the label harperdb.io/serving that routes client traffic (removed from pods that drain before leaving).
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["list", "watch", "delete"]
+  verbs: ["list", "watch", "delete", "patch"]
 # Their data volume claims, listed by the cluster's labels only while its admin Secret is missing: a claim
 # means an instance may hold the password it was installed with, so none is generated (docs/admin-secret.md).
 - apiGroups: [""]

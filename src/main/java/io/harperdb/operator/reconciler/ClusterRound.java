@@ -56,6 +56,10 @@ final class ClusterRound {
     // observe
     Map<String, MemberObservation> observations = Map.of();
 
+    // drain leaving members
+    /** Leaving members not yet drained (not removed from the mesh yet): name -> "pod (waiting for ...)". */
+    Map<String, String> draining = new java.util.TreeMap<>();
+
     // plan
     /** Per member, the routes the operator last wrote to its config (status, then this round's edits). */
     Map<String, List<Route>> writtenRoutes = new HashMap<>();
@@ -111,6 +115,7 @@ final class ClusterRound {
         return new ClusterStatusBuilder.Round(members.staying(), observations, plan, results, writtenRoutes, generation, now)
                 .withLeavingPods(managed() ? stillLeaving : null)
                 .withClaimed(claimed)
+                .withDraining(List.copyOf(draining.values()))
                 .withTls(TlsVerification.condition(cluster, generation).orElse(null));
     }
 

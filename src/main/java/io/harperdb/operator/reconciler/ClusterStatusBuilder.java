@@ -49,6 +49,8 @@ public final class ClusterStatusBuilder {
     static final int MESSAGE_ITEMS = 10;
     /** The longest condition message. */
     static final int MESSAGE_MAX_CHARS = 4000;
+    /** The Scaling reason while leaving pods drain before their remove_node. */
+    static final String DRAINING = "Draining";
 
     private ClusterStatusBuilder() {
     }
@@ -62,42 +64,49 @@ public final class ClusterStatusBuilder {
      *                             managed instances (no Scaling condition)
      * @param tls                  the TlsVerification condition, or null
      * @param claimed              members an earlier cluster has, by resource name, with why ({@link IdentityClaims})
+     * @param drainingPods         of the leaving pods, those still draining, each with what it waits for
      */
     public record Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                         List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
                         long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem, List<String> leavingPods,
-                        Condition tls, Map<String, String> claimed) {
+                        Condition tls, Map<String, String> claimed, List<String> drainingPods) {
 
         public Round {
             claimed = claimed == null ? Map.of() : Map.copyOf(claimed);
+            drainingPods = drainingPods == null ? List.of() : List.copyOf(drainingPods);
         }
 
         /** A round of a cluster without managed instances that did its work. */
         public Round(List<ClusterMember> members, Map<String, MemberObservation> observations, Plan plan,
                      List<OperationResult> results, Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes,
                      long generation, Instant now) {
-            this(members, observations, plan, results, writtenRoutes, generation, now, false, null, null, null, Map.of());
+            this(members, observations, plan, results, writtenRoutes, generation, now, false, null, null, null, Map.of(), List.of());
         }
 
         /** A round that did nothing but say why (paused, or a configuration problem). */
         static Round stopped(long generation, Instant now, boolean paused, ConfigurationProblem configurationProblem) {
             return new Round(List.of(), Map.of(), EMPTY_PLAN, List.of(), Map.of(), generation, now, paused, configurationProblem,
-                    null, null, Map.of());
+                    null, null, Map.of(), List.of());
         }
 
         Round withLeavingPods(List<String> leavingPods) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls, claimed);
+                    leavingPods, tls, claimed, drainingPods);
         }
 
         Round withClaimed(Map<String, String> claimed) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls, claimed);
+                    leavingPods, tls, claimed, drainingPods);
         }
 
         Round withTls(Condition tls) {
             return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
-                    leavingPods, tls, claimed);
+                    leavingPods, tls, claimed, drainingPods);
+        }
+
+        Round withDraining(List<String> drainingPods) {
+            return new Round(members, observations, plan, results, writtenRoutes, generation, now, paused, configurationProblem,
+                    leavingPods, tls, claimed, drainingPods);
         }
     }
 
@@ -117,7 +126,7 @@ public final class ClusterStatusBuilder {
         }
         List<Condition> extra = new ArrayList<>();
         if (round.leavingPods() != null) {
-            extra.add(scaling(round.leavingPods(), round.generation()));
+            extra.add(scaling(round.leavingPods(), round.drainingPods(), round.generation()));
         }
         if (round.tls() != null) {
             extra.add(round.tls());
@@ -333,6 +342,18 @@ public final class ClusterStatusBuilder {
      * being removed from the mesh before it shrinks (phase Reconciling meanwhile).
      */
     static Condition scaling(List<String> leavingPods, long generation) {
+        return scaling(leavingPods, List.of(), generation);
+    }
+
+    /**
+     * As above; while leaving pods drain (no client traffic, their writes still on the way to the staying
+     * members), reason Draining, naming each with what it waits for.
+     */
+    static Condition scaling(List<String> leavingPods, List<String> drainingPods, long generation) {
+        if (!drainingPods.isEmpty()) {
+            return Conditions.of(Conditions.SCALING, true, DRAINING, "draining " + String.join(", ", drainingPods)
+                    + " before removing them from the mesh and scaling down", generation);
+        }
         return leavingPods.isEmpty()
                 ? Conditions.of(Conditions.SCALING, false, "AtDesiredReplicas", "", generation)
                 : Conditions.of(Conditions.SCALING, true, "RemovingMembers",

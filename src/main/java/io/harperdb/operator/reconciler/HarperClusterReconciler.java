@@ -75,6 +75,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final PlanExecutor executor;
     /** Holds back a partial-link call to a member that had a link call in the last seconds (see the class). */
     private final LinkCallSpacing spacing = new LinkCallSpacing();
+    /** Per cluster UID, the drain samples of its leaving members (see {@link Drain}); lost on restart, which only delays. */
+    private final Map<String, Map<String, Drain.Sample>> drainSamples = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per cluster UID, the catch-up samples of its staying pods not serving yet (see {@link Drain#joined}). */
+    private final Map<String, Map<String, Drain.Sample>> joinSamples = new java.util.concurrent.ConcurrentHashMap<>();
     private final Backoff backoff;
     private final Clock clock;
     private final ManagedResources managed;
@@ -160,9 +164,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("ensure workloads", false, this::ensureWorkloads),
                 new Step("resolve members", false, this::resolveMembers),
                 new Step("observe", false, this::observe),
+                new Step("drain leaving members", false, this::drain),
                 new Step("plan", false, (round, context) -> plan(round)),
                 new Step("act", false, this::act),
                 new Step("settle scale-down", false, this::settleScaleDown),
+                new Step("admit client traffic", false, this::admitClientTraffic),
                 new Step("build status", true, (round, context) -> buildStatus(round)),
                 new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round)),
                 new Step("roll pods", false, this::rollPods),
@@ -208,6 +214,13 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (round.configurationProblem != null) {
             return;
         }
+        // the pods are labelled before the client Service selects by that label, so that existing clusters keep serving
+        List<Pod> pods = statefulSetPods(context);
+        boolean selectsServing = current.get(Service.class, ResourceNames.clientService(round.cluster))
+                .map(s -> s.getSpec().getSelector() != null && s.getSpec().getSelector().containsKey(ResourceNames.LABEL_SERVING))
+                .orElse(true);
+        ClientTraffic.apply(client, round.cluster.getMetadata().getName(), pods,
+                ClientTraffic.changes(pods, ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster), selectsServing));
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
@@ -244,11 +257,75 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
     }
 
+    /**
+     * Managed clusters shrinking: which leaving members are still draining (their client traffic cut, their writes
+     * still on their way to the staying members, see {@link Drain}). Those are not removed from the mesh yet.
+     */
+    void drain(ClusterRound round, Context<HarperCluster> context) {
+        String uid = round.cluster.getMetadata().getUid();
+        if (!round.managed() || round.managedMembers.leaving().isEmpty()) {
+            drainSamples.remove(uid);
+            return;
+        }
+        List<Pod> pods = statefulSetPods(context);
+        Map<String, Drain.Sample> previous = drainSamples.getOrDefault(uid, Map.of());
+        Map<String, Drain.Sample> next = new HashMap<>();
+        for (ClusterMember member : round.managedMembers.leaving()) {
+            Drain.Verdict verdict = Drain.judge(member.name(), ClientTraffic.cut(pods, member.resourceName()), round.members.staying(),
+                    round.observations, previous.get(member.name()), round.now);
+            if (verdict.sample() != null) {
+                next.put(member.name(), verdict.sample());
+            }
+            if (!verdict.drained()) {
+                round.draining.put(member.name(), member.resourceName() + " (waiting for " + verdict.waiting() + ")");
+            }
+        }
+        drainSamples.put(uid, next);
+    }
+
+    /**
+     * Managed clusters: a staying pod that does not take client traffic yet (new, restarted, or back on an old
+     * volume) gets it once its member is ready in the mesh ({@link ClusterHealth#ready}) and caught up with its
+     * peers ({@link Drain#joined}).
+     */
+    void admitClientTraffic(ClusterRound round, Context<HarperCluster> context) {
+        String uid = round.cluster.getMetadata().getUid();
+        if (!round.managed()) {
+            return;
+        }
+        List<Pod> pods = statefulSetPods(context);
+        ClusterHealth health = new ClusterHealth(round.members.staying(), round.observations, round.plan.invalid().keySet());
+        Map<String, Drain.Sample> previous = joinSamples.getOrDefault(uid, Map.of());
+        Map<String, Drain.Sample> next = new HashMap<>();
+        Set<String> caughtUp = new java.util.TreeSet<>();
+        for (ClusterMember member : round.managedMembers.staying()) {
+            if (ClientTraffic.serving(pods, member.resourceName()) || !health.ready(member.name())) {
+                continue;
+            }
+            // peers that do not answer are not waited for: a member down must not keep new pods from serving
+            List<ClusterMember> peers = round.members.staying().stream().filter(m -> health.reachable(m.name())).toList();
+            Drain.Verdict verdict = Drain.joined(member.name(), peers, round.observations,
+                    previous.get(member.name()), round.now);
+            if (verdict.drained()) {
+                caughtUp.add(member.resourceName());
+            } else if (verdict.sample() != null) {
+                next.put(member.name(), verdict.sample());
+            }
+        }
+        if (next.isEmpty()) {
+            joinSamples.remove(uid);    // nothing held for a cluster whose pods all serve
+        } else {
+            joinSamples.put(uid, next);
+        }
+        ClientTraffic.apply(context.getClient(), round.cluster.getMetadata().getName(), pods,
+                ClientTraffic.admitted(pods, ResourceNames.statefulSet(round.cluster), round.desiredReplicas, caughtUp));
+    }
+
     /** The planner's answer, given the routes written so far and the links down kept in status. Pure. */
     static void plan(ClusterRound round) {
         round.writtenRoutes = writtenRoutes(round.previousStatus());
         PlanInput input = planInput(round.cluster.getSpec(), round.members, round.observations, round.writtenRoutes,
-                round.claimed, round.declaredInNamespace)
+                round.claimed, round.declaredInNamespace, round.draining.keySet())
                 .healing(round.now, ClusterStatusBuilder.linksDown(round.previousStatus()))
                 .strayBefore(ClusterStatusBuilder.strays(round.previousStatus()));
         round.plan = ReplicationPlanner.plan(input);
@@ -340,6 +417,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
     }
 
+    /** The managed pods of the cluster, from the informer cache. */
+    private static List<Pod> statefulSetPods(Context<HarperCluster> context) {
+        return context.getSecondaryResourcesAsStream(Pod.class).toList();
+    }
+
     private static int ordinal(String pod, String prefix) {
         try {
             return Integer.parseInt(pod.substring(prefix.length()));
@@ -355,16 +437,17 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes) {
-        return planInput(spec, members, observations, writtenRoutes, Map.of(), Set.of());
+        return planInput(spec, members, observations, writtenRoutes, Map.of(), Set.of(), Set.of());
     }
 
     /**
      * @param claimed             members an earlier cluster has, by resource name: left out, nothing is sent to them
      * @param declaredInNamespace the names the HarperNodes of the namespace declare: never pruned
+     * @param draining            leaving members not drained yet: declared, but not removed (see {@link Drain})
      */
     static PlanInput planInput(HarperClusterSpec spec, MemberResolver.Members members, Map<String, MemberObservation> observations,
                                Map<String, List<io.harperdb.operator.api.Route>> writtenRoutes, Map<String, String> claimed,
-                               Set<String> declaredInNamespace) {
+                               Set<String> declaredInNamespace, Set<String> draining) {
         // Members without credentials stay desired (so never taken for strays); not being observed, they
         // count as unreachable and nothing is sent to or about them.
         // Members whose url or operationsUrl does not parse are left out: nothing is sent to or about them;
@@ -383,7 +466,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         // staying member still declares (two declared it, one is deleted), valid or not
         Set<String> staying = members.staying().stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> leaving = members.leaving().stream().filter(m -> MemberResolver.urlProblem(m) == null)
-                .map(ClusterMember::name).filter(Objects::nonNull).filter(name -> !staying.contains(name)).collect(Collectors.toSet());
+                .map(ClusterMember::name).filter(Objects::nonNull).filter(name -> !staying.contains(name))
+                .filter(name -> !draining.contains(name)).collect(Collectors.toSet());
         // An invalid member is not desired, yet it is declared: its record (if any) is no stray to prune.
         boolean prune = spec.getReplication() != null && Boolean.TRUE.equals(spec.getReplication().getPruneUnknownNodes())
                 && members.staying().stream().allMatch(m -> MemberResolver.urlProblem(m) == null);
@@ -391,7 +475,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Set<String> declaredElsewhere = new java.util.HashSet<>(declaredInNamespace);
         declaredElsewhere.addAll(staying);
         return new PlanInput(desired, observed, leaving, toClientRoutes(desiredRoutes(spec)), prune)
-                .declaredElsewhere(declaredElsewhere);
+                .declaredElsewhere(declaredElsewhere).withDraining(draining);
     }
 
     static List<io.harperdb.operator.api.Route> desiredRoutes(HarperClusterSpec spec) {

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.harperdb.operator.api.HarperCluster;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The Services of a cluster's managed instances. */
 public final class DesiredServices {
@@ -39,8 +41,14 @@ public final class DesiredServices {
                 .build();
     }
 
-    /** The Service clients use, with the ready members only: the Operations API and HarperDB's HTTP. */
+    /**
+     * The Service clients use, with the ready members only: the Operations API and HarperDB's HTTP. It selects
+     * pods labelled {@link ResourceNames#LABEL_SERVING}=true, a label the operator sets (and turns to false on a
+     * pod that leaves, before it is drained and removed from the mesh).
+     */
     public static Service client(HarperCluster cluster) {
+        Map<String, String> selector = new LinkedHashMap<>(ResourceNames.selectorLabels(cluster));
+        selector.put(ResourceNames.LABEL_SERVING, ResourceNames.SERVING);
         return new ServiceBuilder()
                 .withNewMetadata()
                 .withName(ResourceNames.clientService(cluster))
@@ -50,7 +58,7 @@ public final class DesiredServices {
                 .endMetadata()
                 .withNewSpec()
                 .withType("ClusterIP")
-                .withSelector(ResourceNames.selectorLabels(cluster))
+                .withSelector(selector)
                 .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
                         port(HarperPorts.HTTP_NAME, HarperPorts.HTTP))
                 .endSpec()

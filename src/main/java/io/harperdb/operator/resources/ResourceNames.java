@@ -15,6 +15,13 @@ public final class ResourceNames {
     public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+    /**
+     * On the pods: "true" while the client Service may route to the pod. Set by the operator, not by the pod
+     * template: "false" on pods that leave on a scale-down, so that they take no more writes while they drain.
+     */
+    public static final String LABEL_SERVING = "harperdb.io/serving";
+    public static final String SERVING = "true";
+    public static final String NOT_SERVING = "false";
     public static final String APP_NAME = "harperdb";
     public static final String MANAGED_BY = "harperdb-operator";
     public static final String COMPONENT = "database";

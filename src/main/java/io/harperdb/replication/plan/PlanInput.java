@@ -21,10 +21,12 @@ import java.util.Set;
  * @param strayBefore        the strays the previous round reported: with {@code pruneUnknownNodes}, only these are
  *                           removed (a peer first seen as a stray may be declared by a resource the caller has not
  *                           seen yet); null: any stray is removed at once
+ * @param draining           members that leave but are not removed yet (their writes still travel to the others):
+ *                           declared, so never strays, and neither added, linked nor removed
  */
 public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
                         List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown,
-                        Set<String> declaredElsewhere, Set<String> strayBefore) {
+                        Set<String> declaredElsewhere, Set<String> strayBefore, Set<String> draining) {
 
     public PlanInput {
         desired = desired == null ? List.of() : List.copyOf(desired);
@@ -34,27 +36,38 @@ public record PlanInput(List<DesiredMember> desired, Map<String, ObservedMember>
         linksDown = linksDown == null ? List.of() : List.copyOf(linksDown);
         declaredElsewhere = declaredElsewhere == null ? Set.of() : Set.copyOf(declaredElsewhere);
         strayBefore = strayBefore == null ? null : Set.copyOf(strayBefore);
+        draining = draining == null ? Set.of() : Set.copyOf(draining);
+    }
+
+    public PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
+                     List<Route> desiredRoutes, boolean pruneUnknownNodes, Instant now, List<LinkDown> linksDown) {
+        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, Set.of(), null, Set.of());
     }
 
     /** Without a clock: no healing; nothing declared elsewhere. */
     public PlanInput(List<DesiredMember> desired, Map<String, ObservedMember> observed, Set<String> leaving,
                      List<Route> desiredRoutes, boolean pruneUnknownNodes) {
-        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, null, List.of(), Set.of(), null);
+        this(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, null, List.of(), Set.of(), null, Set.of());
     }
 
     /** This input at {@code now}, with the links down that the previous round reported. */
     public PlanInput healing(Instant now, List<LinkDown> linksDown) {
-        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, strayBefore);
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, strayBefore, draining);
     }
 
     /** This input with these names declared by resources that are not desired members here. */
     public PlanInput declaredElsewhere(Set<String> names) {
-        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, names, strayBefore);
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, names, strayBefore, draining);
     }
 
     /** This input where only these strays, reported by the previous round, may be pruned. */
     public PlanInput strayBefore(Set<String> names) {
-        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, names);
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, names, draining);
+    }
+
+    /** This input with {@code draining} members (see the parameter). */
+    public PlanInput withDraining(Set<String> draining) {
+        return new PlanInput(desired, observed, leaving, desiredRoutes, pruneUnknownNodes, now, linksDown, declaredElsewhere, strayBefore, draining);
     }
 
     /** Whether this stray is removed: pruning is on, and the previous round already saw it a stray. */

@@ -240,6 +240,7 @@ public final class ReplicationPlanner {
             }
             declared.addAll(input.leaving());
             declared.addAll(input.declaredElsewhere());
+            declared.addAll(input.draining());
             List<DesiredMember> kept = new ArrayList<>();
             for (Map.Entry<String, List<DesiredMember>> e : byName.entrySet()) {
                 if (input.leaving().contains(e.getKey())) continue;
@@ -351,6 +352,8 @@ public final class ReplicationPlanner {
                         }
                     } else if (input.leaving().contains(name)) {
                         leavingListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
+                    } else if (input.draining().contains(name)) {
+                        continue;    // leaving once drained: nothing is planned about it meanwhile
                     } else {
                         boolean stray = !declared.contains(name);
                         if (stray) strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);

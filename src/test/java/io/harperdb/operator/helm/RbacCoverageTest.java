@@ -151,6 +151,12 @@ class RbacCoverageTest {
                 await("StatefulSet and PDB updated").atMost(Duration.ofSeconds(30)).until(() ->
                         user.apps().statefulSets().inNamespace(APPS).withName("managed").get().getSpec().getReplicas() == 5
                                 && user.policy().v1().podDisruptionBudget().inNamespace(APPS).withName("managed").get().getSpec().getMaxUnavailable().getIntVal() == 2);
+                // a pod of the StatefulSet above its replicas (as if leaving) is labelled to receive no client traffic
+                user.pods().inNamespace(APPS).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                        .withName("managed-7").withLabels(user.apps().statefulSets().inNamespace(APPS).withName("managed").get()
+                                .getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
+                await("pod labelled not serving").atMost(Duration.ofSeconds(30)).until(() -> "false".equals(
+                        user.pods().inNamespace(APPS).withName("managed-7").get().getMetadata().getLabels().get("harperdb.io/serving")));
                 user.services().inNamespace(APPS).withName("managed").edit(svc -> {
                     svc.getSpec().setSelector(Map.of("app", "other"));
                     return svc;

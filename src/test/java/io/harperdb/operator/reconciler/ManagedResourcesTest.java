@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,12 +116,15 @@ class ManagedResourcesTest {
         await().atMost(WAIT).until(() -> budget("demo").getSpec().getMaxUnavailable().getIntVal() == 2);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 5);
 
-        // Lowering replicas keeps the pods until they are out of the mesh; unreachable members never show that.
+        // Lowering replicas keeps the pods until they are drained and out of the mesh; unreachable members never show that.
         editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
         HarperCluster scaling = awaitCluster(c -> Conditions.isTrue(c.getStatus().getConditions(), Conditions.SCALING));
         assertThat(scaling.getStatus().getConditions()).filteredOn(c -> Conditions.SCALING.equals(c.getType()))
-                .singleElement().satisfies(c -> assertThat(c.getMessage())
-                        .isEqualTo("removing demo-2, demo-3, demo-4 from the mesh before scaling down"));
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("Draining");
+                    assertThat(c.getMessage()).startsWith("draining demo-2 (waiting for ").contains("demo-3 (waiting for ", "demo-4 (waiting for ")
+                            .endsWith(") before removing them from the mesh and scaling down");
+                });
         assertThat(scaling.getStatus().getPhase()).isNotEqualTo(Phase.READY);
         assertThat(statefulSet("demo").getSpec().getReplicas()).isEqualTo(5);
         assertThat(scaling.getStatus().getReadyMembers()).isEqualTo("0/2");
@@ -199,6 +203,50 @@ class ManagedResourcesTest {
         assertThat(user.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
         assertThat(user.services().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
         assertThat(user.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void onUpgradeTheExistingPodsAreLabelledServingBeforeTheClientServiceSelectsByTheLabel() {
+        user.resource(managedCluster("demo", 2)).create();
+        StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
+        await().atMost(WAIT).until(() -> service("demo"), s -> s != null);
+        // as an older operator left it: paused meanwhile, a client Service selecting every pod, pods without the label
+        editCluster(user, c -> c.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true")));
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.PAUSED);
+        user.services().inNamespace(NAMESPACE).withName("demo").edit(svc -> {
+            svc.getSpec().setSelector(Map.of("app.kubernetes.io/name", "harperdb", "app.kubernetes.io/instance", "demo"));
+            return svc;
+        });
+        for (String pod : List.of("demo-0", "demo-1")) {
+            user.pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod)
+                    .withLabels(statefulSet.getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
+        }
+
+        editCluster(user, c -> c.getMetadata().setAnnotations(Map.of()));
+
+        Service client = await().atMost(WAIT).until(() -> service("demo"),
+                s -> "true".equals(s.getSpec().getSelector().get("harperdb.io/serving")));
+        for (String pod : List.of("demo-0", "demo-1")) {
+            io.fabric8.kubernetes.api.model.Pod labelled = user.pods().inNamespace(NAMESPACE).withName(pod).get();
+            assertThat(labelled.getMetadata().getLabels()).containsEntry("harperdb.io/serving", "true");
+            // labelled first: the Service never selected by the label while a pod lacked it
+            assertThat(Long.parseLong(labelled.getMetadata().getResourceVersion()))
+                    .isLessThan(Long.parseLong(client.getMetadata().getResourceVersion()));
+        }
+    }
+
+    @Test
+    void aNewPodOfAClusterWhoseMembersDoNotAnswerTakesNoClientTraffic() {
+        user.resource(managedCluster("demo", 1)).create();
+        StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
+        await().atMost(WAIT).until(() -> service("demo"), s -> "true".equals(s.getSpec().getSelector().get("harperdb.io/serving")));
+        user.pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("demo-0")
+                .withLabels(statefulSet.getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
+
+        // its member never answers: never shown caught up, never served
+        awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 1);
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> user.pods().inNamespace(NAMESPACE).withName("demo-0").get()
+                .getMetadata().getLabels().get("harperdb.io/serving") == null);
     }
 
     /** A user's spec edit, retried when it races with a status write (409). */

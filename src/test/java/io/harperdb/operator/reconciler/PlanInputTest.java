@@ -109,7 +109,7 @@ class PlanInputTest {
 
         // other.example.com: a HarperNode of another cluster of the namespace declares it
         Plan plan = ReplicationPlanner.plan(HarperClusterReconciler.planInput(pruning.getSpec(), members, observations, Map.of(),
-                Map.of(), java.util.Set.of("other.example.com", "typo.example.com", "a.example.com", "b.example.com")));
+                Map.of(), java.util.Set.of("other.example.com", "typo.example.com", "a.example.com", "b.example.com"), java.util.Set.of()));
 
         assertThat(plan.operations()).containsExactly(new RemoveNode("a.example.com", "handmade.example.com"));
         assertThat(plan.strays()).containsExactly("handmade.example.com");
@@ -130,7 +130,7 @@ class PlanInputTest {
 
         PlanInput input = HarperClusterReconciler.planInput(pruning.getSpec(), members, observations, Map.of(),
                 Map.of("taken", "declares node name x.example.com, which HarperNode x of HarperCluster first, an earlier cluster, has"),
-                java.util.Set.of());
+                java.util.Set.of(), java.util.Set.of());
         Plan plan = ReplicationPlanner.plan(input);
 
         assertThat(input.desired()).extracting(io.harperdb.replication.plan.DesiredMember::name)

@@ -21,14 +21,16 @@ class DesiredServicesTest {
     }
 
     @Test
-    void theClientServiceReachesReadyMembersOnly() {
+    void theClientServiceReachesReadyServingMembersOnly() {
         Service client = DesiredServices.client(Clusters.demo());
 
         assertThat(client.getMetadata().getName()).isEqualTo("demo");
         assertThat(client.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(client.getSpec().getClusterIP()).isNull();
         assertThat(client.getSpec().getPublishNotReadyAddresses()).isNotEqualTo(Boolean.TRUE);
-        assertThat(client.getSpec().getSelector()).isEqualTo(ResourceNames.selectorLabels(Clusters.demo()));
+        // the pods the operator labels serving: a pod leaving on a scale-down is unlabelled before it drains
+        assertThat(client.getSpec().getSelector()).containsAllEntriesOf(ResourceNames.selectorLabels(Clusters.demo()))
+                .containsEntry("harperdb.io/serving", "true").hasSize(ResourceNames.selectorLabels(Clusters.demo()).size() + 1);
         assertThat(client.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort())
                 .containsExactly("operations=9925", "http=9926");
     }

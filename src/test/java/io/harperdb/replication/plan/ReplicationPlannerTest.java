@@ -533,6 +533,17 @@ class ReplicationPlannerTest {
         }
 
         @Test
+        void aDrainingMemberIsNeitherAStrayNorRemovedNorLinked() {
+            FakeHarper sim = new FakeHarper().mesh("a", "b", "leaver");
+
+            Plan plan = ReplicationPlanner.plan(sim.input(List.of(full("a"), full("b")), Set.of(), List.of(), true)
+                    .withDraining(Set.of("leaver")));
+
+            assertThat(plan.strays()).isEmpty();
+            assertThat(plan.operations()).isEmpty();
+        }
+
+        @Test
         void aDeclaredMemberIsNeverAStrayEvenWhenItsDeclarationIsInvalid() {
             FakeHarper sim = new FakeHarper().mesh("a", "b", "c");
             DesiredMember broken = new DesiredMember("c", AddNodeRequest.hostname("elsewhere"), List.of());
