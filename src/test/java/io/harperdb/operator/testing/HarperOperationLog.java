@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -28,6 +30,8 @@ public final class HarperOperationLog implements Interceptor {
     }
 
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, Runnable> afterAnswer = new ConcurrentHashMap<>();
+    private volatile boolean severed;
 
     public OkHttpClient client() {
         return new OkHttpClient.Builder().addInterceptor(this).build();
@@ -44,8 +48,29 @@ public final class HarperOperationLog implements Interceptor {
             body = MAPPER.readTree(buffer.readUtf8());
             operation = body.path("operation").asText();
         }
+        if (severed) {
+            throw new IOException("the connection to HarperDB is gone (the test cut it)");
+        }
         calls.add(new Call(request.url().host(), operation, body));
-        return chain.proceed(request);
+        Response response = chain.proceed(request);
+        Runnable action = afterAnswer.remove(operation);
+        if (action != null) {
+            action.run();
+        }
+        return response;
+    }
+
+    /**
+     * Runs {@code action} once, on the calling thread, right after HarperDB answered the first call of
+     * {@code operation} from now on and before the operator reads the answer.
+     */
+    public void onceAnswered(String operation, Runnable action) {
+        afterAnswer.put(operation, action);
+    }
+
+    /** Every later call fails as if the network were gone: what a killed process sends no more. */
+    public void sever() {
+        severed = true;
     }
 
     public List<Call> calls() {
