@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,7 +20,7 @@ class GuaranteesDocTest {
 
     @Test
     void everyTestThePageNamesExists() throws IOException {
-        Set<String> named = TEST_NAME.matcher(Files.readString(PAGE)).results().map(Matcher::group).collect(Collectors.toSet());
+        Set<String> named = TEST_NAME.matcher(Files.readString(PAGE)).results().map(MatchResult::group).collect(Collectors.toSet());
         Set<String> existing;
         try (Stream<Path> files = Files.walk(Path.of("src", "test", "java"))) {
             existing = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".java"))

@@ -45,6 +45,7 @@ public final class MockKubernetes implements AutoCloseable {
     private final KubernetesMockServer server;
     private final KubernetesClient client;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<String> writeBodies = new CopyOnWriteArrayList<>();
     /** Path endings whose next PATCHes are refused with 409 Conflict, and how many more. */
     private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
     private final List<String> refusedPatches = new CopyOnWriteArrayList<>();
@@ -97,7 +98,11 @@ public final class MockKubernetes implements AutoCloseable {
             @Override
             public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                 String query = request.uri().getRawQuery();
-                requests.add(new Request(request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query)));
+                Request recorded = new Request(request.method(), request.uri().getRawPath() + (query == null ? "" : "?" + query));
+                requests.add(recorded);
+                if (!recorded.isRead()) {
+                    writeBodies.add(recorded + " " + request.bodyString());
+                }
             }
         };
         client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("recorder", recorder)));
@@ -167,8 +172,14 @@ public final class MockKubernetes implements AutoCloseable {
         return requests.stream().filter(r -> !r.isRead()).toList();
     }
 
+    /** Each write with its body, for a failure message that says what was written. */
+    public List<String> writesWithBodies() {
+        return List.copyOf(writeBodies);
+    }
+
     public void clearRequests() {
         requests.clear();
+        writeBodies.clear();
     }
 
     @Override
