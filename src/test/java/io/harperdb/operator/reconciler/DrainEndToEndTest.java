@@ -4,21 +4,19 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
+import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.FakeKubelet;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
-import io.harperdb.testing.HarperDbInstance;
+import io.harperdb.testing.HarperDbTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,25 +53,17 @@ class DrainEndToEndTest {
     private HarperOperationLog harperCalls;
     private RunningOperator operator;
     private FakeKubelet kubelet;
-    private String table;
+    private HarperDbTable table;
 
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
         real.resetTopology();
-        table = "drained" + System.nanoTime() % 100_000;
-        for (HarperDbInstance instance : real.instances()) {
-            instance.call(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
-        }
+        table = HarperDbTable.onEveryInstance(real, "drained");
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();
         harperCalls = new HarperOperationLog();
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS, harperCalls.client()),
-                (cluster, ordinal) -> {
-                    HarperDbInstance instance = real.instance(ordinal);
-                    return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
-                            instance.hostname(), instance.operationsUrl());
-                });
+        operator = RunningOperator.onFixture(kubernetes, harperCalls, real);
         kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
         });
     }
@@ -107,7 +97,7 @@ class DrainEndToEndTest {
                     // as kube-proxy routes: the pods the client Service selects now, each in turn
                     for (int ordinal : servedOrdinals()) {
                         String id = "w" + writer + "-" + (n++) + "-pod" + ordinal;
-                        if (insert(ordinal, id)) {
+                        if (table.insert(ordinal, id)) {
                             acknowledged.add(id);
                             acknowledgedBy.computeIfAbsent(ordinal, k -> new AtomicInteger()).incrementAndGet();
                         }
@@ -154,14 +144,14 @@ class DrainEndToEndTest {
         for (int survivor = 0; survivor < 3; survivor++) {
             int s = survivor;
             try {
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> ids(s).containsAll(acknowledged));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> table.ids(s).containsAll(acknowledged));
             } catch (ConditionTimeoutException e) {
                 Set<String> missing = new TreeSet<>(acknowledged);
-                missing.removeAll(ids(s));
+                missing.removeAll(table.ids(s));
                 throw new AssertionError(missing.size() + " acknowledged records missing on " + real.instance(s).hostname()
                         + ", e.g. " + missing.stream().limit(10).toList(), e);
             }
-            LOG.info("{} holds all {} acknowledged records ({} in all)", real.instance(s).hostname(), acknowledged.size(), ids(s).size());
+            LOG.info("{} holds all {} acknowledged records ({} in all)", real.instance(s).hostname(), acknowledged.size(), table.ids(s).size());
         }
         // users saw it drain
         assertThat(shown).contains(Phase.RECONCILING + "/Draining");
@@ -175,8 +165,8 @@ class DrainEndToEndTest {
         cluster.getSpec().getInstances().getSidecar().setEnabled(false);
         user.resource(cluster).create();
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
-        assertThat(insert(0, "before")).isTrue();
-        await().atMost(CONVERGE).until(() -> ids(2).contains("before"));
+        assertThat(table.insert(0, "before")).isTrue();
+        await().atMost(CONVERGE).until(() -> table.ids(2).contains("before"));
 
         // demo-2 leaves; its volume stays (the fake kubelet stops its instance, data kept)
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
@@ -184,34 +174,34 @@ class DrainEndToEndTest {
         await().atMost(CONVERGE).until(() -> !real.instance(2).isRunning());
         // written on both staying members over about 10 s while it is away
         for (int i = 0; i < 50; i++) {
-            assertThat(insert(i % 2, "while-away-" + i)).isTrue();
+            assertThat(table.insert(i % 2, "while-away-" + i)).isTrue();
             sleep(200);
         }
-        assertThat(ids(1)).hasSize(51).contains("while-away-49");
+        assertThat(table.ids(1)).hasSize(51).contains("while-away-49");
 
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(3));
         await().atMost(CONVERGE).until(() -> real.instance(2).isRunning());
         long back = System.nanoTime();
         // it takes client traffic only once it has caught up: at that moment it holds every record written so far
         await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> servedOrdinals().contains(2));
-        Set<String> whenServing = ids(2);
+        Set<String> whenServing = table.ids(2);
         LOG.info("the returning member serves clients {} ms after its restart, holding {} records",
                 (System.nanoTime() - back) / 1_000_000, whenServing.size());
-        assertThat(whenServing).as("records of the returning member when it starts serving").containsAll(ids(0));
+        assertThat(whenServing).as("records of the returning member when it starts serving").containsAll(table.ids(0));
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         LOG.info("the returning member holds {} records when the cluster is Ready again ({} ms after its restart)",
-                ids(2).size(), (System.nanoTime() - back) / 1_000_000);
-        assertThat(insert(0, "after")).isTrue();
-        await().atMost(CONVERGE).until(() -> ids(1).contains("after") && ids(0).containsAll(ids(1)) && ids(1).containsAll(ids(0)));
-        Set<String> peers = ids(0);
-        LOG.info("the peers hold {}; the returning member {}", peers, ids(2));
+                table.ids(2).size(), (System.nanoTime() - back) / 1_000_000);
+        assertThat(table.insert(0, "after")).isTrue();
+        await().atMost(CONVERGE).until(() -> table.ids(1).contains("after") && table.ids(0).containsAll(table.ids(1)) && table.ids(1).containsAll(table.ids(0)));
+        Set<String> peers = table.ids(0);
+        LOG.info("the peers hold {}; the returning member {}", peers, table.ids(2));
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> ids(2).equals(peers));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> table.ids(2).equals(peers));
             LOG.info("the returning member holds the same {} records as its peers {} ms after its restart", peers.size(),
                     (System.nanoTime() - back) / 1_000_000);
         } catch (ConditionTimeoutException e) {
             Set<String> missing = new TreeSet<>(peers);
-            missing.removeAll(ids(2));
+            missing.removeAll(table.ids(2));
             throw new AssertionError("the returning member misses " + missing, e);
         }
     }
@@ -248,34 +238,7 @@ class DrainEndToEndTest {
         }
     }
 
-    private boolean insert(int ordinal, String id) {
-        try {
-            HarperDbInstance.Answer answer = real.instance(ordinal).call(Map.of("operation", "insert", "database", "data", "table", table,
-                    "records", List.of(Map.of("id", id))));
-            return answer.ok() && answer.body().path("inserted_hashes").size() == 1;
-        } catch (RuntimeException e) {    // the pod went away: not acknowledged
-            return false;
-        }
-    }
-
-    private Set<String> ids(int index) {
-        JsonNode found = real.instance(index).post(Map.of("operation", "search_by_value", "database", "data", "table", table,
-                "search_attribute", "id", "search_value", "*", "get_attributes", List.of("id")));
-        Set<String> ids = new TreeSet<>();
-        found.forEach(r -> ids.add(r.path("id").asText()));
-        return ids;
-    }
-
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        try {
-            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && c.getStatus().getConditions() != null
-                                    && condition.test(c));
-        } catch (ConditionTimeoutException e) {
-            HarperCluster last = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
-            throw new AssertionError("cluster never matched; its last status:\n"
-                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())), e);
-        }
+        return ClusterAwait.until(user, NAMESPACE, "demo", CONVERGE, condition);
     }
 }

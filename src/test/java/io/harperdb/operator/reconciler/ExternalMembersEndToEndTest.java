@@ -14,19 +14,18 @@ import io.harperdb.operator.api.MemberStatus;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.api.Route;
 import io.harperdb.operator.api.Subscription;
+import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbInstance;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -389,15 +388,7 @@ class ExternalMembersEndToEndTest {
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        try {
-            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
-        } catch (ConditionTimeoutException e) {
-            HarperCluster last = kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
-            throw new AssertionError("cluster never matched; its last status:\n"
-                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())), e);
-        }
+        return ClusterAwait.until(kubernetes.client(), NAMESPACE, "demo", CONVERGE, condition);
     }
 
     private HarperNode node(String name) {

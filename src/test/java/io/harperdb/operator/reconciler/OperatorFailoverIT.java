@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.helm.ChartRbac;
+import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.HarperOperationsProxy;
 import io.harperdb.operator.testing.MockKubernetes;
@@ -163,14 +163,6 @@ class OperatorFailoverIT {
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition, OperatorProcess operator) {
-        try {
-            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
-        } catch (ConditionTimeoutException e) {
-            HarperCluster last = kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
-            throw new AssertionError("cluster never matched; its last status:\n"
-                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())) + "\noperator log:\n" + operator.logTail(60), e);
-        }
+        return ClusterAwait.until(kubernetes.client(), NAMESPACE, "demo", CONVERGE, condition, () -> "\noperator log:\n" + operator.logTail(60));
     }
 }

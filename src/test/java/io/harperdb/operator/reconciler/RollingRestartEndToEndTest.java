@@ -6,22 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.TemplateHash;
+import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.FakeKubelet;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
-import io.harperdb.testing.HarperDbInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +47,7 @@ class RollingRestartEndToEndTest {
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();
         harperCalls = new HarperOperationLog();
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS, harperCalls.client()),
-                (cluster, ordinal) -> {
-                    HarperDbInstance instance = real.instance(ordinal);
-                    return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
-                            instance.hostname(), instance.operationsUrl());
-                });
+        operator = RunningOperator.onFixture(kubernetes, harperCalls, real);
         kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> { });
     }
 
@@ -96,14 +88,6 @@ class RollingRestartEndToEndTest {
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        try {
-            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
-        } catch (ConditionTimeoutException e) {
-            HarperCluster last = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
-            throw new AssertionError("cluster never matched; its last status:\n"
-                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())), e);
-        }
+        return ClusterAwait.until(user, NAMESPACE, "demo", CONVERGE, condition);
     }
 }

@@ -4,30 +4,24 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.ResourceNames;
+import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.FakeKubelet;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
-import io.harperdb.testing.HarperDbInstance;
+import io.harperdb.testing.HarperDbTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,17 +41,14 @@ class ScaleDownRestartEndToEndTest {
     private MockKubernetes kubernetes;
     private KubernetesClient user;
     private FakeKubelet kubelet;
-    private String table;
+    private HarperDbTable table;
     private final List<RunningOperator> operators = new ArrayList<>();
 
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
         real.resetTopology();
-        table = "restarted" + System.nanoTime() % 100_000;
-        for (HarperDbInstance instance : real.instances()) {
-            instance.call(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
-        }
+        table = HarperDbTable.onEveryInstance(real, "restarted");
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();
         kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
@@ -93,8 +84,8 @@ class ScaleDownRestartEndToEndTest {
         await().atMost(CONVERGE).until(() -> !real.instance(2).isRunning());
         assertThat(second.writes()).extracting(HarperOperationLog.Call::operation).doesNotContain("remove_node", "add_node");
         assertThat(kubelet.replicasSeen()).containsSubsequence(3, 2).doesNotContain(1);
-        assertThat(insert(0, "after")).isTrue();
-        await().atMost(CONVERGE).until(() -> ids(1).contains("after"));
+        assertThat(table.insert(0, "after")).isTrue();
+        await().atMost(CONVERGE).until(() -> table.ids(1).contains("after"));
     }
 
     @Test
@@ -109,7 +100,7 @@ class ScaleDownRestartEndToEndTest {
         Thread stopping = stopWhen(first, firstOperator);
         stopping.start();
         // a client that had picked demo-2 before the cut: its write lands after the cut, on the leaving member
-        assertThat(insert(2, "late-write")).isTrue();
+        assertThat(table.insert(2, "late-write")).isTrue();
         stopping.join(60_000);
         assertThat(first.writes()).extracting(HarperOperationLog.Call::operation).doesNotContain("remove_node");
         assertThat(replicas()).isEqualTo(3);
@@ -120,17 +111,12 @@ class ScaleDownRestartEndToEndTest {
         assertThat(servingLabel("demo-2")).as("the leaving pod never served again").isIn(ResourceNames.NOT_SERVING, null);
         assertThat(second.writes()).extracting(HarperOperationLog.Call::operation).containsOnlyOnce("remove_node");
         for (int survivor = 0; survivor < 2; survivor++) {
-            assertThat(ids(survivor)).as("records on " + real.instance(survivor).hostname()).contains("late-write");
+            assertThat(table.ids(survivor)).as("records on " + real.instance(survivor).hostname()).contains("late-write");
         }
     }
 
     private RunningOperator operator(HarperOperationLog log) {
-        RunningOperator operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS, log.client()),
-                (cluster, ordinal) -> {
-                    HarperDbInstance instance = real.instance(ordinal);
-                    return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
-                            instance.hostname(), instance.operationsUrl());
-                });
+        RunningOperator operator = RunningOperator.onFixture(kubernetes, log, real);
         operators.add(operator);
         return operator;
     }
@@ -161,29 +147,7 @@ class ScaleDownRestartEndToEndTest {
         return found == null ? null : found.getMetadata().getLabels().get(ResourceNames.LABEL_SERVING);
     }
 
-    private boolean insert(int ordinal, String id) {
-        HarperDbInstance.Answer answer = real.instance(ordinal).call(Map.of("operation", "insert", "database", "data", "table", table,
-                "records", List.of(Map.of("id", id))));
-        return answer.ok() && answer.body().path("inserted_hashes").size() == 1;
-    }
-
-    private Set<String> ids(int index) {
-        JsonNode found = real.instance(index).post(Map.of("operation", "search_by_value", "database", "data", "table", table,
-                "search_attribute", "id", "search_value", "*", "get_attributes", List.of("id")));
-        Set<String> ids = new TreeSet<>();
-        found.forEach(r -> ids.add(r.path("id").asText()));
-        return ids;
-    }
-
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        try {
-            return await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250))
-                    .until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                            c -> c != null && c.getStatus() != null && c.getStatus().getPhase() != null && condition.test(c));
-        } catch (ConditionTimeoutException e) {
-            HarperCluster last = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
-            throw new AssertionError("cluster never matched; its last status:\n"
-                    + (last == null ? "none" : Serialization.asYaml(last.getStatus())), e);
-        }
+        return ClusterAwait.until(user, NAMESPACE, "demo", CONVERGE, condition);
     }
 }

@@ -3,9 +3,12 @@ package io.harperdb.operator.testing;
 import io.harperdb.operator.HarperOperator;
 import io.harperdb.operator.OperatorSettings;
 import io.harperdb.operator.reconciler.HarperClientFactory;
+import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.DesiredStatefulSet;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.replication.client.HarperClient;
+import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbInstance;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -35,6 +38,18 @@ public final class RunningOperator implements AutoCloseable {
                 addresses, new DesiredStatefulSet(SIDECAR_IMAGE));
         operator.start();
         Awaitility.await("operator ready").atMost(Duration.ofSeconds(30)).until(operator::isReady);
+    }
+
+    /**
+     * Managed pod {@code <cluster>-i} answers at fixture instance {@code i} (named by its hostname), every
+     * Operations API call recorded in {@code log}: what a {@link FakeKubelet} runs.
+     */
+    public static RunningOperator onFixture(MockKubernetes kubernetes, HarperOperationLog log, HarperDbCluster real) {
+        return new RunningOperator(kubernetes, new HarperClientFactory(TEST_TIMEOUTS, log.client()), (cluster, ordinal) -> {
+            HarperDbInstance instance = real.instance(ordinal);
+            return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
+                    instance.hostname(), instance.operationsUrl());
+        });
     }
 
     public PrometheusMeterRegistry registry() {
