@@ -7,49 +7,45 @@ import static org.awaitility.Awaitility.await;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A url or operationsUrl that does not parse (an older CRD lets it through) makes the member invalid,
  * never an exception in reconcile or cleanup, and its HarperNode can still be deleted.
  */
 class BadUrlsTest {
-    private MockKubernetes kubernetes;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = new OperatorOnMockApi();
     private MockWebServer harper;
 
     @BeforeEach
     void start() throws Exception {
-        kubernetes = new MockKubernetes();
         harper = new MockWebServer();
         harper.start();
-        operator = new RunningOperator(kubernetes);
     }
 
     @AfterEach
     void stop() throws Exception {
-        operator.close();
-        kubernetes.close();
         harper.shutdown();
     }
 
     @Test
     void badUrlsMakeInvalidMembersAndTheirNodesCanBeDeleted() {
-        kubernetes.client().resource(Resources.cluster("demo")).create();
-        kubernetes.client().resource(Resources.secret("admin", "admin", "pw")).create();
+        api.kubernetes().client().resource(Resources.cluster("demo")).create();
+        api.kubernetes().client().resource(Resources.secret("admin", "admin", "pw")).create();
         HarperNode spaced = Resources.node("spaced", "demo", null, harper.url("/").toString(), "admin");
         spaced.getSpec().setUrl("wss:// x");
         HarperNode http = Resources.node("http", "demo", null, harper.url("/").toString(), "admin");
         http.getSpec().setUrl("http://east-2.example.com:9933");
         HarperNode ops = Resources.node("ops", "demo", "east-3.example.com", "ht tp://east-3:9925", "admin");
         for (HarperNode n : new HarperNode[] {spaced, http, ops}) {
-            kubernetes.client().resource(n).create();
+            api.kubernetes().client().resource(n).create();
         }
 
         HarperCluster cluster = await().atMost(Duration.ofSeconds(20)).until(() -> clusterNamed("demo"),
@@ -65,18 +61,18 @@ class BadUrlsTest {
         assertThat(harper.getRequestCount()).isZero();
 
         for (String name : new String[] {"spaced", "http", "ops"}) {
-            kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).delete();
+            api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).delete();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> kubernetes.client().resources(HarperNode.class)
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.kubernetes().client().resources(HarperNode.class)
                 .inNamespace(NAMESPACE).list().getItems().isEmpty());
         assertThat(harper.getRequestCount()).isZero();
     }
 
     private HarperNode nodeNamed(String name) {
-        return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     private HarperCluster clusterNamed(String name) {
-        return kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }

@@ -7,14 +7,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Event;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A deleted HarperNode whose removal no peer can confirm (none answers, or the cluster is paused) waits
@@ -23,30 +21,20 @@ import org.junit.jupiter.api.Test;
 class BoundedRemovalTest {
     // Port 1 refuses connections: no peer answers.
     private static final String NOBODY = "http://127.0.0.1:1";
-    private MockKubernetes kubernetes;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = new OperatorOnMockApi();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        operator = new RunningOperator(kubernetes);
-    }
 
-    @AfterEach
-    void stop() throws Exception {
-        operator.close();
-        kubernetes.close();
-    }
 
     @Test
     void noPeerAnswersSoTheFinalizerGoesAfterTheDeadlineWithAWarning() {
-        kubernetes.client().resource(Resources.cluster("demo")).create();
-        kubernetes.client().resource(Resources.secret("admin", "admin", "pw")).create();
-        kubernetes.client().resource(Resources.node("peer", "demo", "peer.example.com", NOBODY, "admin")).create();
+        api.kubernetes().client().resource(Resources.cluster("demo")).create();
+        api.kubernetes().client().resource(Resources.secret("admin", "admin", "pw")).create();
+        api.kubernetes().client().resource(Resources.node("peer", "demo", "peer.example.com", NOBODY, "admin")).create();
         HarperNode quick = Resources.node("quick", "demo", "quick.example.com", NOBODY, "admin");
         quick.getMetadata().setAnnotations(Map.of(Annotations.REMOVAL_TIMEOUT, "3s"));
-        kubernetes.client().resource(quick).create();
-        kubernetes.client().resource(Resources.node("patient", "demo", "patient.example.com", NOBODY, "admin")).create();
+        api.kubernetes().client().resource(quick).create();
+        api.kubernetes().client().resource(Resources.node("patient", "demo", "patient.example.com", NOBODY, "admin")).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> List.of("peer", "quick", "patient").stream()
                 .allMatch(n -> !node(n).getMetadata().getFinalizers().isEmpty()));
 
@@ -57,7 +45,7 @@ class BoundedRemovalTest {
         // Without the annotation the default deadline (10 minutes) holds it.
         assertThat(node("patient")).isNotNull();
         assertThat(node("patient").getMetadata().getDeletionTimestamp()).isNotNull();
-        Event warning = await().atMost(Duration.ofSeconds(10)).until(() -> kubernetes.client().v1().events()
+        Event warning = await().atMost(Duration.ofSeconds(10)).until(() -> api.kubernetes().client().v1().events()
                 .inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(e -> HarperNodeReconciler.REMOVAL_UNCONFIRMED.equals(e.getReason())).findFirst().orElse(null),
                 e -> e != null);
@@ -71,26 +59,26 @@ class BoundedRemovalTest {
     void aPausedClusterHoldsTheFinalizerOnlyUntilTheDeadline() {
         HarperCluster cluster = Resources.cluster("demo");
         cluster.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true"));
-        kubernetes.client().resource(cluster).create();
-        kubernetes.client().resource(Resources.secret("admin", "admin", "pw")).create();
-        kubernetes.client().resource(Resources.node("peer", "demo", "peer.example.com", NOBODY, "admin")).create();
+        api.kubernetes().client().resource(cluster).create();
+        api.kubernetes().client().resource(Resources.secret("admin", "admin", "pw")).create();
+        api.kubernetes().client().resource(Resources.node("peer", "demo", "peer.example.com", NOBODY, "admin")).create();
         HarperNode quick = Resources.node("quick", "demo", "quick.example.com", NOBODY, "admin");
         quick.getMetadata().setAnnotations(Map.of(Annotations.REMOVAL_TIMEOUT, "3s"));
-        kubernetes.client().resource(quick).create();
+        api.kubernetes().client().resource(quick).create();
         await().atMost(Duration.ofSeconds(20)).until(() -> !node("quick").getMetadata().getFinalizers().isEmpty());
 
         delete("quick");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> node("quick") == null);
-        assertThat(kubernetes.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+        assertThat(api.kubernetes().client().v1().events().inNamespace(NAMESPACE).list().getItems())
                 .anySatisfy(e -> assertThat(e.getMessage()).contains("is paused", "pruneUnknownNodes"));
     }
 
     private void delete(String name) {
-        kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).delete();
+        api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).delete();
     }
 
     private HarperNode node(String name) {
-        return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }

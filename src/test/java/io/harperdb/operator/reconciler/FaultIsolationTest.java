@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One cluster's hung members (they accept connections and never answer) do not delay another cluster's rounds:
@@ -25,39 +23,29 @@ class FaultIsolationTest {
     /** A healthy cluster's first round, whatever the other clusters' members do. */
     private static final Duration BOUND = Duration.ofSeconds(8);
 
-    private MockKubernetes kubernetes;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = new OperatorOnMockApi();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        operator = new RunningOperator(kubernetes);
-    }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        kubernetes.close();
-    }
 
     @Test
     void aClusterOfHungMembersDoesNotDelayAnotherClustersRound() throws Exception {
         try (HungServer hung = new HungServer();
              StandIn a = new StandIn("a.example.com", List.of("b.example.com"), true);
              StandIn b = new StandIn("b.example.com", List.of("a.example.com"), true)) {
-            kubernetes.client().resource(Resources.secret("admin", "admin", "pw")).create();
-            kubernetes.client().resource(Resources.cluster("stuck")).create();
+            api.kubernetes().client().resource(Resources.secret("admin", "admin", "pw")).create();
+            api.kubernetes().client().resource(Resources.cluster("stuck")).create();
             for (int i = 0; i < HUNG_MEMBERS; i++) {
-                kubernetes.client().resource(Resources.node("hung-" + i, "stuck", "hung-" + i + ".example.com", hung.url(), "admin"))
+                api.kubernetes().client().resource(Resources.node("hung-" + i, "stuck", "hung-" + i + ".example.com", hung.url(), "admin"))
                         .create();
             }
             // the stuck cluster's round is waiting on its hung members (each a read timeout of 10 s)
             await().atMost(Duration.ofSeconds(20)).until(() -> hung.accepted() >= 8);
 
             long start = System.nanoTime();
-            kubernetes.client().resource(Resources.cluster("healthy")).create();
-            kubernetes.client().resource(Resources.node("a", "healthy", "a.example.com", a.url(), "admin")).create();
-            kubernetes.client().resource(Resources.node("b", "healthy", "b.example.com", b.url(), "admin")).create();
+            api.kubernetes().client().resource(Resources.cluster("healthy")).create();
+            api.kubernetes().client().resource(Resources.node("a", "healthy", "a.example.com", a.url(), "admin")).create();
+            api.kubernetes().client().resource(Resources.node("b", "healthy", "b.example.com", b.url(), "admin")).create();
             await().atMost(BOUND.plusSeconds(20)).until(() -> phase("healthy") == Phase.READY);
             Duration healthyAfter = Duration.ofNanos(System.nanoTime() - start);
 
@@ -67,7 +55,7 @@ class FaultIsolationTest {
     }
 
     private Phase phase(String cluster) {
-        HarperCluster c = kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(cluster).get();
+        HarperCluster c = api.kubernetes().client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(cluster).get();
         return c == null || c.getStatus() == null ? null : c.getStatus().getPhase();
     }
 }

@@ -8,42 +8,38 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resources that cannot work get a condition that says why, and nothing is sent to HarperDB. The
  * members' Operations API is a MockWebServer here, so that "nothing sent" is counted exactly.
  */
 class MisconfiguredMembersTest {
-    private MockKubernetes kubernetes;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = new OperatorOnMockApi();
     private MockWebServer harper;
 
     @BeforeEach
     void start() throws Exception {
-        kubernetes = new MockKubernetes();
         harper = new MockWebServer();
         harper.start();
-        operator = new RunningOperator(kubernetes);
     }
 
     @AfterEach
     void stop() throws Exception {
-        operator.close();
-        kubernetes.close();
         harper.shutdown();
     }
 
     @Test
     void aClusterRefToNothingIsReportedAndNothingIsSent() {
-        kubernetes.client().resource(Resources.node("east-1", "missing", "east-1.example.com", harper.url("/").toString(), "east-1-admin")).create();
-        kubernetes.client().resource(Resources.secret("east-1-admin", "admin", "pw")).create();
+        api.kubernetes().client().resource(Resources.node("east-1", "missing", "east-1.example.com", harper.url("/").toString(), "east-1-admin")).create();
+        api.kubernetes().client().resource(Resources.secret("east-1-admin", "admin", "pw")).create();
 
         HarperNode node = await().atMost(Duration.ofSeconds(20)).until(() -> nodeNamed("east-1"),
                 n -> n.getStatus() != null && n.getStatus().getConditions() != null);
@@ -56,8 +52,8 @@ class MisconfiguredMembersTest {
 
     @Test
     void aMissingSecretIsReportedAndNothingIsSent() {
-        kubernetes.client().resource(Resources.cluster("demo")).create();
-        kubernetes.client().resource(Resources.node("east-1", "demo", "east-1.example.com", harper.url("/").toString(), "absent")).create();
+        api.kubernetes().client().resource(Resources.cluster("demo")).create();
+        api.kubernetes().client().resource(Resources.node("east-1", "demo", "east-1.example.com", harper.url("/").toString(), "absent")).create();
 
         HarperCluster cluster = await().atMost(Duration.ofSeconds(20)).until(() -> clusterNamed("demo"),
                 c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
@@ -74,9 +70,9 @@ class MisconfiguredMembersTest {
     @Test
     void aNodeWithoutHostnameOrUrlIsFailedWithTheReasonAndNothingIsSent() {
         // The CRD refuses such a node; an older CRD or a server without CEL lets it through.
-        kubernetes.client().resource(Resources.cluster("demo")).create();
-        kubernetes.client().resource(Resources.secret("east-1-admin", "admin", "pw")).create();
-        kubernetes.client().resource(Resources.node("east-1", "demo", null, harper.url("/").toString(), "east-1-admin")).create();
+        api.kubernetes().client().resource(Resources.cluster("demo")).create();
+        api.kubernetes().client().resource(Resources.secret("east-1-admin", "admin", "pw")).create();
+        api.kubernetes().client().resource(Resources.node("east-1", "demo", null, harper.url("/").toString(), "east-1-admin")).create();
 
         HarperNode node = await().atMost(Duration.ofSeconds(20)).until(() -> nodeNamed("east-1"),
                 n -> n.getStatus() != null && n.getStatus().getPhase() != null);
@@ -96,7 +92,7 @@ class MisconfiguredMembersTest {
 
     @Test
     void aNodeWithoutHostnameOrUrlIsFailedEvenWithoutItsCluster() {
-        kubernetes.client().resource(Resources.node("east-1", "missing", null, harper.url("/").toString(), "east-1-admin")).create();
+        api.kubernetes().client().resource(Resources.node("east-1", "missing", null, harper.url("/").toString(), "east-1-admin")).create();
 
         HarperNode node = await().atMost(Duration.ofSeconds(20)).until(() -> nodeNamed("east-1"),
                 n -> n.getStatus() != null && n.getStatus().getPhase() != null);
@@ -106,11 +102,11 @@ class MisconfiguredMembersTest {
     }
 
     private HarperNode nodeNamed(String name) {
-        return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     private HarperCluster clusterNamed(String name) {
-        return kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     static Condition condition(HarperCluster cluster, String type) {

@@ -7,13 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.Route;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A status write refused with 409 Conflict loses nothing: the next round starts from the status that was not written
@@ -21,31 +19,21 @@ import org.junit.jupiter.api.Test;
  * writes it.
  */
 class StatusConflictTest {
-    private MockKubernetes kubernetes;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = new OperatorOnMockApi();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        operator = new RunningOperator(kubernetes);
-    }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        kubernetes.close();
-    }
 
     @Test
     void aConflictOnTheStatusWriteLosesNothingAndTheNextRoundWritesIt() throws Exception {
         try (StandIn member = new StandIn("m.example.com", List.of(), true)) {
-            kubernetes.conflictOnPatches("/harperclusters/demo/status", 1);
-            kubernetes.conflictOnPatches("/harpernodes/m/status", 1);
-            kubernetes.client().resource(Resources.secret("admin", "admin", "pw")).create();
-            kubernetes.client().resource(Resources.node("m", "demo", "m.example.com", member.url(), "admin")).create();
+            api.kubernetes().conflictOnPatches("/harperclusters/demo/status", 1);
+            api.kubernetes().conflictOnPatches("/harpernodes/m/status", 1);
+            api.kubernetes().client().resource(Resources.secret("admin", "admin", "pw")).create();
+            api.kubernetes().client().resource(Resources.node("m", "demo", "m.example.com", member.url(), "admin")).create();
             HarperCluster cluster = Resources.cluster("demo");
             cluster.getSpec().getReplication().setRoutes(List.of(Route.of("peer.example.com:9933")));
-            kubernetes.client().resource(cluster).create();
+            api.kubernetes().client().resource(cluster).create();
 
             HarperCluster written = await().atMost(Duration.ofSeconds(30)).until(() -> cluster("demo"),
                     c -> c.getStatus() != null && c.getStatus().getMembers() != null && !c.getStatus().getMembers().isEmpty()
@@ -54,7 +42,7 @@ class StatusConflictTest {
             // a few more rounds (poll interval 2 s): none may send the routes again
             Thread.sleep(6_000);
 
-            assertThat(kubernetes.refusedPatches()).hasSize(2);
+            assertThat(api.kubernetes().refusedPatches()).hasSize(2);
             assertThat(written.getStatus().getMembers().get(0).getWrittenRoutes()).containsExactly(Route.of("wss://peer.example.com:9933"));
             assertThat(written.getStatus().getRoutesPendingRestart()).containsExactly("m.example.com");
             assertThat(member.operations().stream().filter("cluster_set_routes"::equals).count())
@@ -63,10 +51,10 @@ class StatusConflictTest {
     }
 
     private HarperCluster cluster(String name) {
-        return kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName(name).get();
     }
 
     private HarperNode node(String name) {
-        return kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
+        return api.kubernetes().client().resources(HarperNode.class).inNamespace(NAMESPACE).withName(name).get();
     }
 }
