@@ -75,6 +75,8 @@ class DesiredNetworkPolicyTest {
         NetworkPolicyPeer peer = DesiredNetworkPolicy.operatorPods(local);
 
         assertThat(peer.getNamespaceSelector().getMatchLabels()).isEmpty();
+        // written as {} (every namespace): left out, it would mean the policy's namespace only
+        assertThat(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(peer)).contains("\"namespaceSelector\":{}");
         assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "harperdb-operator"));
     }
 
