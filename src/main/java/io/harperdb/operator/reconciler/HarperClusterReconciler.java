@@ -90,6 +90,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
      * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
      */
     private final Map<String, HarperClusterStatus> unwritten = new ConcurrentHashMap<>();
+    /** By HarperNode UID, the CA bundle problem last reported by an Event (lost on restart: at most one Event more). */
+    private final Map<String, String> reportedTrustProblems = new ConcurrentHashMap<>();
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
@@ -432,12 +434,19 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
      * to it). The message names the Secret and key, never their content. (Verification turned off is said by the
      * TlsVerificationDisabled condition only: every plain-http HarperNode has it, and an Event each would be noise.)
      */
-    static void reportTls(EventRecorder events, HarperNode node, HarperNodeStatus status) {
-        List<io.fabric8.kubernetes.api.model.Condition> before = node.getStatus() == null ? null : node.getStatus().getConditions();
+    void reportTls(EventRecorder events, HarperNode node, HarperNodeStatus status) {
+        String uid = String.valueOf(node.getMetadata().getUid());
         io.fabric8.kubernetes.api.model.Condition ready = Conditions.find(status.getConditions(), Conditions.READY);
-        io.fabric8.kubernetes.api.model.Condition readyBefore = Conditions.find(before, Conditions.READY);
-        if (ready != null && OperationsTrust.CA_BUNDLE_UNAVAILABLE.equals(ready.getReason())
-                && (readyBefore == null || !Objects.equals(readyBefore.getMessage(), ready.getMessage()))) {
+        if (ready == null || !OperationsTrust.CA_BUNDLE_UNAVAILABLE.equals(ready.getReason())) {
+            reportedTrustProblems.remove(uid);
+            return;
+        }
+        io.fabric8.kubernetes.api.model.Condition readyBefore = Conditions.find(
+                node.getStatus() == null ? null : node.getStatus().getConditions(), Conditions.READY);
+        // the node in the cache may not show the status the last round wrote yet: what was reported is remembered too
+        String reported = reportedTrustProblems.put(uid, ready.getMessage());
+        if ((readyBefore == null || !Objects.equals(readyBefore.getMessage(), ready.getMessage()))
+                && !Objects.equals(reported, ready.getMessage())) {
             LOG.warn("HarperNode {}/{}: {}", node.getMetadata().getNamespace(), node.getMetadata().getName(), ready.getMessage());
             events.warning(node, ready.getReason(), ready.getMessage());
         }

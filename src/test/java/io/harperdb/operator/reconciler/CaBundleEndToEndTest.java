@@ -34,7 +34,7 @@ class CaBundleEndToEndTest {
             declared.getSpec().setCaBundleSecret(new CaBundleSecret("east-ca", "ca.crt"));
             kubernetes.client().resource(declared).create();
 
-            HarperNode failed = await().atMost(Duration.ofSeconds(20)).until(() -> node(kubernetes),
+            HarperNode failed = await().atMost(Duration.ofSeconds(45)).until(() -> node(kubernetes),
                     n -> n.getStatus() != null && n.getStatus().getPhase() == Phase.FAILED);
             Condition ready = Conditions.find(failed.getStatus().getConditions(), Conditions.READY);
             assertThat(ready.getReason()).isEqualTo("CaBundleUnavailable");
@@ -54,11 +54,11 @@ class CaBundleEndToEndTest {
 
             kubernetes.client().resource(ca.secret("east-ca", "ca.crt")).create();
 
-            HarperNode joined = await().atMost(Duration.ofSeconds(20)).until(() -> node(kubernetes),
+            HarperNode joined = await().atMost(Duration.ofSeconds(45)).until(() -> node(kubernetes),
                     n -> n.getStatus() != null && n.getStatus().getPhase() == Phase.READY);
             assertThat(Conditions.find(joined.getStatus().getConditions(), Conditions.TLS_VERIFICATION_DISABLED)).isNull();
             assertThat(harper.operations()).contains("cluster_status");
-            HarperCluster readyCluster = await().atMost(Duration.ofSeconds(10)).until(
+            HarperCluster readyCluster = await().atMost(Duration.ofSeconds(30)).until(
                     () -> kubernetes.client().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                     c -> c.getStatus().getPhase() == Phase.READY);
             assertThat(Conditions.find(readyCluster.getStatus().getConditions(), Conditions.TLS_VERIFICATION_DISABLED)).isNull();
