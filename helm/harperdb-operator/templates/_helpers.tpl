@@ -104,6 +104,12 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "patch"]
+# The NetworkPolicy of a cluster with spec.networkPolicy (or the chart's networkPolicy.enabled): read from an informer,
+# created or patched like the Services; delete when it is turned off (only the one the operator made for that cluster);
+# get as for the Services, for one of that name that the operator does not manage.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # Their pods: an informer for readiness, delete for a rolling restart (one pod at a time), and patch for
 # the label harperdb.io/serving that routes client traffic (removed from pods that drain before leaving).
 - apiGroups: [""]

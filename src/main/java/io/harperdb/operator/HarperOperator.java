@@ -9,6 +9,7 @@ import io.harperdb.operator.reconciler.HarperClusterReconciler;
 import io.harperdb.operator.reconciler.HarperNodeReconciler;
 import io.harperdb.operator.reconciler.ManagedResources;
 import io.harperdb.operator.resources.DesiredStatefulSet;
+import io.harperdb.operator.resources.OperatorNetwork;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.SidecarImage;
 import io.harperdb.operator.reconciler.PlanExecutor;
@@ -62,7 +63,8 @@ public final class HarperOperator implements AutoCloseable {
         EventRecorder events = new EventRecorder(client);
         Clock clock = Clock.systemUTC();
         HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers, clock),
-                new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events), addresses);
+                new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events,
+                OperatorNetwork.fromEnvironment(System.getenv())), addresses);
         HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock, addresses);
         if (settings.watchesAllNamespaces()) {
             operator.register(clusters);

@@ -14,7 +14,7 @@ import java.util.Objects;
 /** The desired state of a HarperCluster. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"instances", "adminSecret", "tls", "replication", "pollInterval"})
+@JsonPropertyOrder({"instances", "adminSecret", "tls", "networkPolicy", "replication", "pollInterval"})
 public class HarperClusterSpec {
 
     public static final String DEFAULT_POLL_INTERVAL = "30s";
@@ -31,6 +31,10 @@ public class HarperClusterSpec {
     @Default("{}")
     @JsonPropertyDescription("TLS between members")
     private Tls tls = new Tls();
+
+    @JsonPropertyDescription("A NetworkPolicy in front of the managed pods (spec.instances): who may reach replication "
+            + "and the Operations API")
+    private ClusterNetworkPolicy networkPolicy;
 
     @Default("{}")
     @JsonPropertyDescription("How the members replicate")
@@ -68,6 +72,14 @@ public class HarperClusterSpec {
         this.tls = tls;
     }
 
+    public ClusterNetworkPolicy getNetworkPolicy() {
+        return networkPolicy;
+    }
+
+    public void setNetworkPolicy(ClusterNetworkPolicy networkPolicy) {
+        this.networkPolicy = networkPolicy;
+    }
+
     public Replication getReplication() {
         return replication;
     }
@@ -89,11 +101,11 @@ public class HarperClusterSpec {
     public boolean equals(Object o) {
         return o instanceof HarperClusterSpec s && Objects.equals(instances, s.instances)
                 && Objects.equals(adminSecret, s.adminSecret) && Objects.equals(tls, s.tls)
-                && Objects.equals(replication, s.replication) && Objects.equals(pollInterval, s.pollInterval);
+                && Objects.equals(networkPolicy, s.networkPolicy) && Objects.equals(replication, s.replication) && Objects.equals(pollInterval, s.pollInterval);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(instances, adminSecret, tls, replication, pollInterval);
+        return Objects.hash(instances, adminSecret, tls, networkPolicy, replication, pollInterval);
     }
 }

@@ -23,7 +23,7 @@ public class HarperClusterStatus {
     @JsonPropertyDescription("Pending, Reconciling, Ready, Degraded, Paused or Failed")
     private Phase phase;
 
-    @JsonPropertyDescription("Ready, Reconciled, Degraded, Paused")
+    @JsonPropertyDescription("Ready, Reconciled, Degraded, Paused; Scaling, UnknownNodes, TlsVerification and TlsVerificationDisabled when they apply")
     private List<Condition> conditions;
 
     @PrinterColumn(name = "Ready")

@@ -16,7 +16,8 @@ import java.util.Objects;
 /** The desired state of a HarperNode: one member of a HarperCluster. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"clusterRef", "hostname", "url", "operationsUrl", "verifyTls", "authorizationSecret",
+@JsonPropertyOrder({"clusterRef", "hostname", "url", "operationsUrl", "verifyTls", "caBundleSecret",
+        "authorizationSecret",
         "retainAuthorization", "subscriptions"})
 // HarperDB accepts an add_node without either and then stores a node named "undefined".
 @ValidationRule(value = "has(self.hostname) || has(self.url)", message = "hostname or url is required")
@@ -49,8 +50,14 @@ public class HarperNodeSpec {
     @JsonPropertyDescription("Where the node's Operations API answers, such as https://east-1.example.com:9925")
     private String operationsUrl;
 
-    @JsonPropertyDescription("Whether to verify the node's certificate (verify_tls); absent = the cluster's tls.verify")
+    @JsonPropertyDescription("Whether the node's certificate is verified, by its peers (add_node's verify_tls) and by the "
+            + "operator on its https operationsUrl; absent = the cluster's tls.verify. false makes the operator accept any "
+            + "certificate and check no hostname, and the HarperNode's TlsVerificationDisabled condition says so")
     private Boolean verifyTls;
+
+    @JsonPropertyDescription("Secret key with the PEM CA certificates that the operator trusts for this node's https "
+            + "operationsUrl (the hostname is checked too); absent = the system's trusted CAs. Unused when verifyTls is false")
+    private CaBundleSecret caBundleSecret;
 
     @JsonPropertyDescription("Secret with keys username and password of a super_user on the node")
     private SecretReference authorizationSecret;
@@ -104,6 +111,14 @@ public class HarperNodeSpec {
         this.verifyTls = verifyTls;
     }
 
+    public CaBundleSecret getCaBundleSecret() {
+        return caBundleSecret;
+    }
+
+    public void setCaBundleSecret(CaBundleSecret caBundleSecret) {
+        this.caBundleSecret = caBundleSecret;
+    }
+
     public SecretReference getAuthorizationSecret() {
         return authorizationSecret;
     }
@@ -133,6 +148,7 @@ public class HarperNodeSpec {
         return o instanceof HarperNodeSpec s && Objects.equals(clusterRef, s.clusterRef)
                 && Objects.equals(hostname, s.hostname) && Objects.equals(url, s.url)
                 && Objects.equals(operationsUrl, s.operationsUrl) && Objects.equals(verifyTls, s.verifyTls)
+                && Objects.equals(caBundleSecret, s.caBundleSecret)
                 && Objects.equals(authorizationSecret, s.authorizationSecret)
                 && Objects.equals(retainAuthorization, s.retainAuthorization)
                 && Objects.equals(subscriptions, s.subscriptions);
@@ -140,7 +156,7 @@ public class HarperNodeSpec {
 
     @Override
     public int hashCode() {
-        return Objects.hash(clusterRef, hostname, url, operationsUrl, verifyTls, authorizationSecret,
-                retainAuthorization, subscriptions);
+        return Objects.hash(clusterRef, hostname, url, operationsUrl, verifyTls, caBundleSecret,
+                authorizationSecret, retainAuthorization, subscriptions);
     }
 }

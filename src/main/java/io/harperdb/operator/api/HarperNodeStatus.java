@@ -23,7 +23,7 @@ public class HarperNodeStatus {
     @JsonPropertyDescription("Pending, Reconciling, Ready, Degraded, Paused or Failed")
     private Phase phase;
 
-    @JsonPropertyDescription("Ready, Reconciled, Degraded, Paused")
+    @JsonPropertyDescription("Ready; TlsVerificationDisabled when the operator does not verify the node's certificate (verifyTls false, or plain http)")
     private List<Condition> conditions;
 
     @JsonPropertyDescription("The node's links to its peers, from its cluster_status")

@@ -15,13 +15,37 @@ import java.util.List;
  * @param credentials        null when {@code credentialsProblem} says why
  * @param credentialsProblem null when the credentials were read
  * @param resourceName       the Kubernetes resource that declares it (HarperNode or pod name)
+ * @param trust              how the operator verifies the certificate of its Operations API
  */
 public record ClusterMember(String name, String hostname, String url, String operationsUrl, boolean verifyTls,
                             boolean retainAuthorization, List<Subscription> subscriptions,
-                            MemberCredentials credentials, String credentialsProblem, String resourceName) {
+                            MemberCredentials credentials, String credentialsProblem, String resourceName,
+                            OperationsTrust trust) {
+
+    /** A member whose Operations API is trusted as {@code verifyTls} says (system CAs, or any certificate). */
+    public ClusterMember(String name, String hostname, String url, String operationsUrl, boolean verifyTls,
+                         boolean retainAuthorization, List<Subscription> subscriptions,
+                         MemberCredentials credentials, String credentialsProblem, String resourceName) {
+        this(name, hostname, url, operationsUrl, verifyTls, retainAuthorization, subscriptions, credentials,
+                credentialsProblem, resourceName, OperationsTrust.managed(verifyTls));
+    }
+
+    public ClusterMember {
+        trust = trust == null ? OperationsTrust.managed(verifyTls) : trust;
+    }
 
     public boolean hasCredentials() {
         return credentials != null;
+    }
+
+    /** Whether the operator can call it: it has credentials and a usable trust for its certificate. */
+    public boolean contactable() {
+        return credentials != null && trust.problem() == null;
+    }
+
+    /** Why it cannot be called ({@link #contactable()} is false), or null. */
+    public String contactProblem() {
+        return credentials == null ? credentialsProblem : trust.problem();
     }
 
     /** The add_node body that reaches this member, without subscriptions (the planner adds them). */

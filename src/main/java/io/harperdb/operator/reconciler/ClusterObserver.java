@@ -80,8 +80,8 @@ public class ClusterObserver {
     }
 
     private MemberObservation observe(ClusterMember member) {
-        if (!member.hasCredentials()) {
-            return MemberObservation.failed(member.name(), Outcome.UNAUTHORIZED, member.credentialsProblem());
+        if (!member.contactable()) {
+            return MemberObservation.failed(member.name(), Outcome.UNAUTHORIZED, member.contactProblem());
         }
         String key = member.operationsUrl();
         try {

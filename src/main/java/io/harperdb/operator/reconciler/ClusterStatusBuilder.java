@@ -131,6 +131,7 @@ public final class ClusterStatusBuilder {
         if (round.tls() != null) {
             extra.add(round.tls());
         }
+        tlsVerificationDisabled(round.members(), round.generation()).ifPresent(extra::add);
         HarperClusterStatus status = observed(previous, round, extra);
         if (round.leavingPods() != null && !round.leavingPods().isEmpty() && status.getPhase() == Phase.READY) {
             status.setPhase(Phase.RECONCILING);
@@ -193,6 +194,8 @@ public final class ClusterStatusBuilder {
         List<String> names = round.members().stream().map(ClusterMember::name).toList();
         ClusterHealth health = health(round);
         List<String> credentialProblems = credentialProblems(round);
+        List<String> trustProblems = round.members().stream().filter(ClusterMember::hasCredentials)
+                .map(m -> m.trust().problem()).filter(java.util.Objects::nonNull).toList();
         Map<String, String> invalid = invalidMembers(round);
         List<String> failures = round.results().stream().filter(r -> !r.succeeded())
                 .map(OperationResult::message).toList();
@@ -200,7 +203,7 @@ public final class ClusterStatusBuilder {
         boolean sent = round.results().stream().anyMatch(r -> !r.skipped());
         long ready = health.readyCount();
 
-        Phase phase = phase(names.size(), ready, !credentialProblems.isEmpty() || !invalid.isEmpty(), sent, round.plan().isEmpty(),
+        Phase phase = phase(names.size(), ready, !credentialProblems.isEmpty() || !trustProblems.isEmpty() || !invalid.isEmpty(), sent, round.plan().isEmpty(),
                 !failures.isEmpty(), !round.plan().waitingFor().isEmpty());
 
         List<Condition> conditions = new ArrayList<>();
@@ -211,7 +214,7 @@ public final class ClusterStatusBuilder {
                 : !invalid.isEmpty() ? Conditions.of(Conditions.READY, false, "InvalidMembers", capped(ready + " of " + names.size()
                 + " members ready; left out as invalid: " + describe(invalid)), gen)
                 : Conditions.of(Conditions.READY, false, "MembersNotReady", ready + " of " + names.size() + " members ready", gen));
-        conditions.add(reconciled(round, credentialProblems, failures, gen));
+        conditions.add(reconciled(round, credentialProblems, trustProblems, failures, gen));
         conditions.add(healthProblems.isEmpty()
                 ? Conditions.of(Conditions.DEGRADED, false, "AllMembersConnected", "every member reachable and connected", gen)
                 : Conditions.of(Conditions.DEGRADED, true, "MembersUnavailable", joinAtMost(healthProblems, "; "), gen));
@@ -384,6 +387,9 @@ public final class ClusterStatusBuilder {
         if (!member.hasCredentials()) {
             phase = Phase.FAILED;
             ready = Conditions.of(Conditions.READY, false, "CredentialsUnavailable", member.credentialsProblem(), generation);
+        } else if (member.trust().problem() != null) {
+            phase = Phase.FAILED;
+            ready = Conditions.of(Conditions.READY, false, OperationsTrust.CA_BUNDLE_UNAVAILABLE, member.trust().problem(), generation);
         } else if (observation != null && (observation.failure() == Outcome.UNAUTHORIZED || observation.failure() == Outcome.FORBIDDEN)) {
             phase = Phase.FAILED;
             ready = Conditions.of(Conditions.READY, false, "AuthenticationFailed", observation.failureMessage(), generation);
@@ -401,9 +407,28 @@ public final class ClusterStatusBuilder {
         HarperNodeStatus status = new HarperNodeStatus();
         status.setObservedGeneration(generation);
         status.setPhase(phase);
-        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), List.of(ready), round.now()));
+        List<Condition> conditions = new ArrayList<>(List.of(ready));
+        tlsVerificationDisabled(member, generation).ifPresent(conditions::add);
+        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, round.now()));
         status.setConnections(observation == null || observation.status() == null ? null : connections(observation));
         return status;
+    }
+
+    /** A HarperNode's {@link Conditions#TLS_VERIFICATION_DISABLED} condition, True, when the operator does not verify its certificate; else none. */
+    static java.util.Optional<Condition> tlsVerificationDisabled(ClusterMember member, long generation) {
+        OperationsTrust trust = member.trust();
+        return trust.unverifiedReason() == null ? java.util.Optional.empty() : java.util.Optional.of(Conditions.of(
+                Conditions.TLS_VERIFICATION_DISABLED, true, trust.unverifiedReason(), trust.message(), generation));
+    }
+
+    /** The cluster's {@link Conditions#TLS_VERIFICATION_DISABLED} condition, True, naming its HarperNodes whose certificates the operator does not verify. */
+    static java.util.Optional<Condition> tlsVerificationDisabled(List<ClusterMember> members, long generation) {
+        List<String> unverified = members.stream().filter(m -> m.trust().unverifiedReason() != null)
+                .map(m -> m.resourceName() + " (" + m.trust().unverifiedReason() + ")").sorted().toList();
+        return unverified.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Conditions.of(
+                Conditions.TLS_VERIFICATION_DISABLED, true, "UnverifiedMembers", capped("the operator does not verify the "
+                        + "Operations API certificate of HarperNodes " + joinAtMost(unverified, ", ")
+                        + "; their TlsVerificationDisabled conditions say why"), generation));
     }
 
     /**
@@ -427,9 +452,13 @@ public final class ClusterStatusBuilder {
         return status;
     }
 
-    private static Condition reconciled(Round round, List<String> credentialProblems, List<String> failures, long gen) {
+    private static Condition reconciled(Round round, List<String> credentialProblems, List<String> trustProblems,
+                                        List<String> failures, long gen) {
         if (!credentialProblems.isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, false, "CredentialsUnavailable", joinAtMost(credentialProblems, "; "), gen);
+        }
+        if (!trustProblems.isEmpty()) {
+            return Conditions.of(Conditions.RECONCILED, false, OperationsTrust.CA_BUNDLE_UNAVAILABLE, joinAtMost(trustProblems, "; "), gen);
         }
         if (!failures.isEmpty()) {
             return Conditions.of(Conditions.RECONCILED, false, "OperationsFailed", joinAtMost(failures, "; "), gen);

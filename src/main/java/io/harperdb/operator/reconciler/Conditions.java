@@ -23,6 +23,11 @@ public final class Conditions {
     public static final String UNKNOWN_NODES = "UnknownNodes";
     /** False while managed members are asked to verify certificates they cannot verify (see {@link TlsVerification}). */
     public static final String TLS_VERIFICATION = "TlsVerification";
+    /**
+     * True while the operator accepts any certificate (or none: plain http) from a HarperNode's Operations API; on the
+     * HarperNode (with why) and on its cluster (naming them). See {@link OperationsTrust}.
+     */
+    public static final String TLS_VERIFICATION_DISABLED = "TlsVerificationDisabled";
 
     private Conditions() {
     }

@@ -66,6 +66,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String PODS_EVENT_SOURCE = "pods";
     static final String SERVICES_EVENT_SOURCE = "services";
     static final String BUDGETS_EVENT_SOURCE = "poddisruptionbudgets";
+    static final String NETWORK_POLICIES_EVENT_SOURCE = "networkpolicies";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
@@ -89,6 +90,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
      * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
      */
     private final Map<String, HarperClusterStatus> unwritten = new ConcurrentHashMap<>();
+    /** By HarperNode UID, the CA bundle problem last reported by an Event (lost on restart: at most one Event more). */
+    private final Map<String, String> reportedTrustProblems = new ConcurrentHashMap<>();
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
@@ -135,13 +138,20 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
+        InformerEventSource<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, HarperCluster> networkPolicies =
+                new InformerEventSource<>(InformerEventSourceConfiguration.from(
+                                io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, HarperCluster.class)
+                        .withName(NETWORK_POLICIES_EVENT_SOURCE)
+                        .withLabelSelector(MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
         InformerEventSource<Pod, HarperCluster> pods = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Pod.class, HarperCluster.class)
                         .withName(PODS_EVENT_SOURCE)
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, statefulSets, services, budgets, pods);
+        return List.of(nodes, statefulSets, services, budgets, networkPolicies, pods);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -192,7 +202,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     /**
      * Managed clusters: stops the round when the StatefulSet cannot be built, or its admin Secret is missing
      * while instances may hold its password (a condition and an Event say why; retried on the poll interval,
-     * never thrown); else the admin Secret, the Services and the PodDisruptionBudget, and the StatefulSet as it
+     * never thrown); else the admin Secret, the Services, the PodDisruptionBudget and the NetworkPolicy (when wanted), and the StatefulSet as it
      * stands (written once, by {@link #settleScaleDown}).
      */
     void ensureWorkloads(ClusterRound round, Context<HarperCluster> context) {
@@ -223,6 +233,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 ClientTraffic.changes(pods, ResourceNames.statefulSet(round.cluster), ManagedMembers.replicas(round.cluster), selectsServing));
         managed.ensureServices(client, round.cluster, current);
         managed.ensureDisruptionBudget(client, round.cluster, current);
+        managed.ensureNetworkPolicy(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
     }
 
@@ -253,7 +264,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     /** cluster_status (and routes) of every member whose credentials could be read. */
     void observe(ClusterRound round, Context<HarperCluster> context) {
-        round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials)
+        round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::contactable)
                 .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
     }
 
@@ -398,6 +409,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         HarperNodeStatus status = ClusterStatusBuilder.node(node.getStatus(), member, forStatus,
                                 Optional.ofNullable(node.getMetadata().getGeneration()).orElse(0L));
                         reportIdentityConflict(events, round.cluster, node, status);
+                        reportTls(events, node, status);
                         if (!NodeStatusWriter.write(context.getClient(), node, status)) {
                             round.statusUnwritten = true;   // built afresh next round, which comes soon
                         }
@@ -414,6 +426,29 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 && (before == null || !Objects.equals(before.getMessage(), now.getMessage()))) {
             LOG.warn("cluster {}/{}: {}", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), now.getMessage());
             events.warning(cluster, now.getReason(), now.getMessage());
+        }
+    }
+
+    /**
+     * A Warning Event on a HarperNode, once per new message, when its CA bundle Secret cannot be used (nothing is sent
+     * to it). The message names the Secret and key, never their content. (Verification turned off is said by the
+     * TlsVerificationDisabled condition only: every plain-http HarperNode has it, and an Event each would be noise.)
+     */
+    void reportTls(EventRecorder events, HarperNode node, HarperNodeStatus status) {
+        String uid = String.valueOf(node.getMetadata().getUid());
+        io.fabric8.kubernetes.api.model.Condition ready = Conditions.find(status.getConditions(), Conditions.READY);
+        if (ready == null || !OperationsTrust.CA_BUNDLE_UNAVAILABLE.equals(ready.getReason())) {
+            reportedTrustProblems.remove(uid);
+            return;
+        }
+        io.fabric8.kubernetes.api.model.Condition readyBefore = Conditions.find(
+                node.getStatus() == null ? null : node.getStatus().getConditions(), Conditions.READY);
+        // the node in the cache may not show the status the last round wrote yet: what was reported is remembered too
+        String reported = reportedTrustProblems.put(uid, ready.getMessage());
+        if ((readyBefore == null || !Objects.equals(readyBefore.getMessage(), ready.getMessage()))
+                && !Objects.equals(reported, ready.getMessage())) {
+            LOG.warn("HarperNode {}/{}: {}", node.getMetadata().getNamespace(), node.getMetadata().getName(), ready.getMessage());
+            events.warning(node, ready.getReason(), ready.getMessage());
         }
     }
 

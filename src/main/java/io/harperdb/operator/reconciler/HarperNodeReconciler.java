@@ -105,7 +105,7 @@ public class HarperNodeReconciler implements Reconciler<HarperNode>, Cleaner<Har
             members = members.plus(MemberResolver.managed(cluster.get(), replicas, replicas, addresses, secrets));
         }
         String leaving = MemberResolver.nodeName(node.getSpec());
-        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::hasCredentials)
+        List<ClusterMember> peers = members.staying().stream().filter(ClusterMember::contactable)
                 .filter(m -> MemberResolver.urlProblem(m) == null).toList();
         if (members.staying().isEmpty() || leaving == null || MemberResolver.specProblem(node.getSpec()) != null) {
             // Nothing was ever sent about a node whose spec cannot work (its url does not parse): nothing to wait for.

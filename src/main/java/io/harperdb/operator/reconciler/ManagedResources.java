@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -13,9 +14,11 @@ import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.resources.AdminSecret;
 import io.harperdb.operator.resources.ConfigurationException;
 import io.harperdb.operator.resources.DesiredDisruptionBudget;
+import io.harperdb.operator.resources.DesiredNetworkPolicy;
 import io.harperdb.operator.resources.DesiredServices;
 import io.harperdb.operator.resources.DesiredStatefulSet;
 import io.harperdb.operator.resources.HarperContainer;
+import io.harperdb.operator.resources.OperatorNetwork;
 import io.harperdb.operator.resources.OwnerReferences;
 import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.operator.resources.TemplateHash;
@@ -60,10 +63,17 @@ public class ManagedResources {
 
     private final DesiredStatefulSet statefulSets;
     private final EventRecorder events;
+    private final OperatorNetwork network;
 
     public ManagedResources(DesiredStatefulSet statefulSets, EventRecorder events) {
+        this(statefulSets, events, OperatorNetwork.DEFAULT);
+    }
+
+    /** @param network the operator's pods (let in to the Operations API) and whether NetworkPolicies are on by default */
+    public ManagedResources(DesiredStatefulSet statefulSets, EventRecorder events, OperatorNetwork network) {
         this.statefulSets = statefulSets;
         this.events = events;
+        this.network = network;
     }
 
     /**
@@ -145,10 +155,13 @@ public class ManagedResources {
      * until the operator has created its own).
      */
     public Optional<ConfigurationProblem> foreignObject(KubernetesClient client, HarperCluster cluster, Current current) {
-        List<HasMetadata> needed = List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster),
+        List<HasMetadata> needed = new ArrayList<>(List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster),
                 DesiredDisruptionBudget.build(cluster), new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
                         .withNewMetadata().withName(ResourceNames.statefulSet(cluster))
-                        .withNamespace(cluster.getMetadata().getNamespace()).endMetadata().build());
+                        .withNamespace(cluster.getMetadata().getNamespace()).endMetadata().build()));
+        if (DesiredNetworkPolicy.wanted(cluster, network)) {
+            needed.add(DesiredNetworkPolicy.build(cluster, network));
+        }
         for (HasMetadata desired : needed) {
             String name = desired.getMetadata().getName();
             if (current.get(desired.getClass(), name).isPresent()) {
@@ -192,6 +205,27 @@ public class ManagedResources {
                     stored.getSpec().setMinAvailable(null);
                     stored.getSpec().setSelector(desired.getSpec().getSelector());
                     stored.getSpec().setUnhealthyPodEvictionPolicy(desired.getSpec().getUnhealthyPodEvictionPolicy());
+                });
+    }
+
+    /**
+     * The cluster's NetworkPolicy when it wants one ({@link DesiredNetworkPolicy#wanted}): created, or patched back to
+     * the desired spec. When it does not, the one the operator made for it (managed-by label, owned by the cluster) is
+     * deleted; nothing else is touched.
+     */
+    public void ensureNetworkPolicy(KubernetesClient client, HarperCluster cluster, Current current) {
+        if (DesiredNetworkPolicy.wanted(cluster, network)) {
+            ensure(client, cluster, DesiredNetworkPolicy.build(cluster, network), current,
+                    (existing, desired) -> Objects.equals(existing.getSpec(), desired.getSpec()),
+                    (stored, desired) -> stored.setSpec(desired.getSpec()));
+            return;
+        }
+        current.get(NetworkPolicy.class, DesiredNetworkPolicy.name(cluster))
+                .filter(existing -> isOwnedBy(existing, OwnerReferences.controller(cluster)))
+                .ifPresent(existing -> {
+                    LOG.info("cluster {}/{}: deleting NetworkPolicy {} (spec.networkPolicy is off)", cluster.getMetadata().getNamespace(),
+                            cluster.getMetadata().getName(), existing.getMetadata().getName());
+                    client.resource(existing).delete();
                 });
     }
 

@@ -126,9 +126,10 @@ public final class MemberResolver {
             credentials = read.credentials();
             problem = read.problem();
         }
+        OperationsTrust trust = OperationsTrust.of(cluster, node.getMetadata().getName(), spec, operationsUrl, secrets);
         return new ClusterMember(name, spec.getHostname(), spec.getUrl(), operationsUrl, verifyTls,
                 Boolean.TRUE.equals(spec.getRetainAuthorization()), subscriptions, credentials, problem,
-                node.getMetadata().getName());
+                node.getMetadata().getName(), trust);
     }
 
     /**

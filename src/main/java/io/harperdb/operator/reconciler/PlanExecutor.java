@@ -71,6 +71,9 @@ public class PlanExecutor {
         if (target == null || !target.hasCredentials()) {
             return new OperationResult(operation, Outcome.UNAUTHORIZED, "no credentials for target " + operation.target());
         }
+        if (!target.contactable()) {
+            return new OperationResult(operation, Outcome.REFUSED, "not sent: " + target.contactProblem());
+        }
         try {
             HarperClient client = clients.clientFor(target);
             String message = call(client, operation);

@@ -136,7 +136,8 @@ class RbacCoverageTest {
                         apiVersion: harperdb.io/v1alpha1
                         kind: HarperCluster
                         metadata: {name: managed, namespace: apps}
-                        spec: {pollInterval: 1s, tls: {verify: false}, instances: {replicas: 1, sidecar: {enabled: false}}}
+                        spec: {pollInterval: 1s, tls: {verify: false}, instances: {replicas: 1, sidecar: {enabled: false}},
+                               networkPolicy: {enabled: true}}
                         """)).create();
                 await("managed resources").atMost(Duration.ofSeconds(30)).until(() -> user.apps().statefulSets().inNamespace(APPS).withName("managed").get() != null
                         && user.policy().v1().podDisruptionBudget().inNamespace(APPS).withName("managed").get() != null
@@ -151,6 +152,28 @@ class RbacCoverageTest {
                 await("StatefulSet and PDB updated").atMost(Duration.ofSeconds(30)).until(() ->
                         user.apps().statefulSets().inNamespace(APPS).withName("managed").get().getSpec().getReplicas() == 5
                                 && user.policy().v1().podDisruptionBudget().inNamespace(APPS).withName("managed").get().getSpec().getMaxUnavailable().getIntVal() == 2);
+                // the NetworkPolicy: created, patched when the clients change, deleted when turned off
+                await("NetworkPolicy").atMost(Duration.ofSeconds(30)).until(() -> user.network().v1().networkPolicies().inNamespace(APPS)
+                        .withName("managed").get() != null);
+                await("clients edited").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    user.resources(HarperCluster.class).inNamespace(APPS).withName("managed").edit(c -> {
+                        c.getSpec().getNetworkPolicy().setOperationsClients(List.of(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder()
+                                .withNewPodSelector().addToMatchLabels("app", "backup").endPodSelector().build()));
+                        return c;
+                    });
+                    return true;
+                });
+                await("NetworkPolicy patched").atMost(Duration.ofSeconds(30)).until(() -> user.network().v1().networkPolicies().inNamespace(APPS)
+                        .withName("managed").get().getSpec().getIngress().get(1).getFrom().size() == 2);
+                await("turned off").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    user.resources(HarperCluster.class).inNamespace(APPS).withName("managed").edit(c -> {
+                        c.getSpec().getNetworkPolicy().setEnabled(false);
+                        return c;
+                    });
+                    return true;
+                });
+                await("NetworkPolicy deleted").atMost(Duration.ofSeconds(30)).until(() -> user.network().v1().networkPolicies().inNamespace(APPS)
+                        .withName("managed").get() == null);
                 // a pod of the StatefulSet above its replicas (as if leaving) is labelled to receive no client traffic
                 user.pods().inNamespace(APPS).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                         .withName("managed-7").withLabels(user.apps().statefulSets().inNamespace(APPS).withName("managed").get()

@@ -24,6 +24,14 @@ final class StandIn implements AutoCloseable {
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
 
     StandIn(String nodeName, List<String> peers, boolean connected) {
+        this(nodeName, peers, connected, null);
+    }
+
+    /** @param https the server's TLS (a certificate from a test CA), or null for plain http */
+    StandIn(String nodeName, List<String> peers, boolean connected, javax.net.ssl.SSLSocketFactory https) {
+        if (https != null) {
+            server.useHttps(https, false);
+        }
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -64,6 +72,11 @@ final class StandIn implements AutoCloseable {
 
     String url() {
         return server.url("/").toString();
+    }
+
+    /** Its url with the host named {@code localhost}, as a certificate for localhost names it. */
+    String localhostUrl() {
+        return server.url("/").newBuilder().host("localhost").build().toString();
     }
 
     /** The operations sent so far, reads included. */
