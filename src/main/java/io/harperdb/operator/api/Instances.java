@@ -9,7 +9,9 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +43,17 @@ public class Instances {
     @JsonPropertyDescription("Each pod's persistent volume")
     private Storage storage = new Storage();
 
-    @JsonPropertyDescription("Compute resources of the HarperDB container")
-    private ResourceRequirements resources;
+    // One CPU: HarperDB starts one worker thread per CPU of the limit, else of the request (HarperContainer), and
+    // one worker serves a small cluster; no CPU limit, as throttling stalls a worker mid-request (and its health
+    // probe). Memory requested and limited alike, so a member is never evicted for using what it asked for, nor
+    // scheduled where it cannot have it: 1Gi is four times the 240 MiB one idle HarperDB 4.7.29 with one worker
+    // takes (measured; HarperDbFixture), and three members fit a 4-CPU development cluster.
+    public static final String DEFAULT_RESOURCES = "{\"requests\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},\"limits\":{\"memory\":\"1Gi\"}}";
+
+    @Default(DEFAULT_RESOURCES)
+    @JsonPropertyDescription("Compute resources of the HarperDB container; when given, they replace the default entirely "
+            + "({} for none). HarperDB's worker threads follow the CPU limit, else the request (threads.count in config overrides it)")
+    private ResourceRequirements resources = defaultResources();
 
     // HarperDB's configuration keys that the operator sets (ports, hostname, paths, replication, TLS), and the
     // objects that hold them (a key's value may be a JSON object). CEL functions on keys that cost little:
@@ -78,6 +89,15 @@ public class Instances {
     @Default("{}")
     @JsonPropertyDescription("The replication sidecar beside each HarperDB container")
     private Sidecar sidecar = new Sidecar();
+
+    /** The default of {@code resources}, a new object each time (callers may change theirs). */
+    public static ResourceRequirements defaultResources() {
+        return new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity("1"))
+                .addToRequests("memory", new Quantity("1Gi"))
+                .addToLimits("memory", new Quantity("1Gi"))
+                .build();
+    }
 
     public Integer getReplicas() {
         return replicas;

@@ -55,7 +55,7 @@ public final class HarperContainer {
                 .withImage(instances.getImage() == null ? Instances.DEFAULT_IMAGE : instances.getImage())
                 .withPorts(ports())
                 .withEnv(PodCustomization.env(env(cluster, instances), instances.getPodTemplate()))
-                .withResources(copy(instances.getResources()))
+                .withResources(copy(resources(instances)))
                 .withVolumeMounts(PodCustomization.volumeMounts(List.of(new VolumeMountBuilder()
                         .withName(DATA_VOLUME).withMountPath(DATA_PATH).build()), instances.getPodTemplate()))
                 // An install (first start) or a large database's start can take minutes: the startup probe
@@ -128,7 +128,7 @@ public final class HarperContainer {
         if (!HarperConfig.sets(config, "logging.stdStreams")) {
             env.add(value("LOGGING_STDSTREAMS", "true"));
         }
-        String threads = threads(instances.getResources());
+        String threads = threads(resources(instances));
         if (threads != null && !HarperConfig.sets(config, "threads.count")) {
             env.add(value("THREADS_COUNT", threads));
         }
@@ -151,6 +151,11 @@ public final class HarperContainer {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The spec's resources, the default when absent (as the API server stores it); {} is none. */
+    static ResourceRequirements resources(Instances instances) {
+        return instances.getResources() == null ? Instances.defaultResources() : instances.getResources();
     }
 
     /**

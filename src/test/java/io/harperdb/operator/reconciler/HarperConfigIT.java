@@ -69,7 +69,9 @@ class HarperConfigIT {
 
         ManagedResourcesTest.editCluster(k8s.user(), PodContract.NAMESPACE, "cfg", c -> c.getSpec().getInstances().setConfig(Map.of("storage.caching", "false")));
 
-        await("cfg-0 restarted with the new config").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await("cfg-0 restarted with the new config").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()    // the pod restarting does not answer for a while
+                .untilAsserted(() -> {
             Pod restarted = k8s.user().pods().inNamespace(PodContract.NAMESPACE).withName("cfg-0").get();
             assertThat(restarted).isNotNull();
             assertThat(TemplateHash.current(restarted)).isNotEqualTo(firstHash);
