@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -187,10 +188,22 @@ public class ManagedResources {
 
     public void ensureServices(KubernetesClient client, HarperCluster cluster, Current current) {
         for (Service desired : List.of(DesiredServices.headless(cluster), DesiredServices.client(cluster))) {
-            ensure(client, cluster, desired, current, ManagedResources::sameServiceSpec, (stored, d) -> {
-                stored.getSpec().setPorts(d.getSpec().getPorts());
+            ensure(client, cluster, desired, current, ManagedResources::sameService, (stored, d) -> {
+                stored.getSpec().setPorts(keepingNodePorts(stored.getSpec().getPorts(), d.getSpec().getPorts()));
                 stored.getSpec().setSelector(d.getSpec().getSelector());
                 stored.getSpec().setPublishNotReadyAddresses(d.getSpec().getPublishNotReadyAddresses());
+                if (d.getSpec().getType() != null) {
+                    // From NodePort or LoadBalancer to ClusterIP, the API server drops the node ports itself.
+                    stored.getSpec().setType(d.getSpec().getType());
+                }
+                Map<String, String> annotations = d.getMetadata().getAnnotations();
+                if (annotations != null && !annotations.isEmpty()) {
+                    // Added to the Service's own: other controllers (a cloud's load balancer) annotate it too.
+                    Map<String, String> merged = new HashMap<>(stored.getMetadata().getAnnotations() == null
+                            ? Map.of() : stored.getMetadata().getAnnotations());
+                    merged.putAll(annotations);
+                    stored.getMetadata().setAnnotations(merged);
+                }
             });
         }
     }
@@ -317,11 +330,33 @@ public class ManagedResources {
     }
 
     /** The fields the operator sets; the API server fills clusterIP, nodePorts and more. */
-    private static boolean sameServiceSpec(Service existing, Service desired) {
+    private static boolean sameService(Service existing, Service desired) {
+        Map<String, String> annotations = existing.getMetadata().getAnnotations() == null ? Map.of() : existing.getMetadata().getAnnotations();
+        Map<String, String> wanted = desired.getMetadata().getAnnotations() == null ? Map.of() : desired.getMetadata().getAnnotations();
         return Objects.equals(ports(existing), ports(desired))
+                && (desired.getSpec().getType() == null || desired.getSpec().getType().equals(existing.getSpec().getType()))
+                && annotations.entrySet().containsAll(wanted.entrySet())
                 && Objects.equals(existing.getSpec().getSelector(), desired.getSpec().getSelector())
                 && Objects.equals(Boolean.TRUE.equals(existing.getSpec().getPublishNotReadyAddresses()),
                 Boolean.TRUE.equals(desired.getSpec().getPublishNotReadyAddresses()));
+    }
+
+    /**
+     * The desired ports with the node port the API server gave each (a NodePort or LoadBalancer Service): without
+     * it, any update would have new node ports allocated, under a load balancer's feet.
+     */
+    static List<ServicePort> keepingNodePorts(List<ServicePort> stored, List<ServicePort> desired) {
+        Map<String, Integer> nodePorts = new HashMap<>();
+        if (stored != null) {
+            stored.stream().filter(p -> p.getName() != null && p.getNodePort() != null).forEach(p -> nodePorts.put(p.getName(), p.getNodePort()));
+        }
+        return desired.stream().map(p -> {
+            ServicePort copy = new ServicePortBuilder(p).build();
+            if (copy.getNodePort() == null) {
+                copy.setNodePort(nodePorts.get(p.getName()));
+            }
+            return copy;
+        }).toList();
     }
 
     private static List<String> ports(Service service) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.harperdb.operator.api.ClientService;
 import io.harperdb.operator.api.HarperCluster;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,22 +43,29 @@ public final class DesiredServices {
     }
 
     /**
-     * The Service clients use, with the ready members only: the Operations API and HarperDB's HTTP. It selects
+     * The Service clients use, with the ready members only (of {@code instances.clientService.type}, ClusterIP
+     * by default, with its annotations): the Operations API and HarperDB's HTTP. It selects
      * pods labelled {@link ResourceNames#LABEL_SERVING}=true, a label the operator sets (and turns to false on a
      * pod that leaves, before it is drained and removed from the mesh).
      */
     public static Service client(HarperCluster cluster) {
         Map<String, String> selector = new LinkedHashMap<>(ResourceNames.selectorLabels(cluster));
         selector.put(ResourceNames.LABEL_SERVING, ResourceNames.SERVING);
+        ClientService settings = cluster.getSpec() == null || cluster.getSpec().getInstances() == null ? null
+                : cluster.getSpec().getInstances().getClientService();
+        ClientService.Type type = settings == null || settings.getType() == null ? ClientService.Type.ClusterIP : settings.getType();
+        Map<String, String> annotations = settings == null || settings.getAnnotations() == null ? null
+                : new LinkedHashMap<>(settings.getAnnotations());
         return new ServiceBuilder()
                 .withNewMetadata()
                 .withName(ResourceNames.clientService(cluster))
                 .withNamespace(ResourceNames.namespace(cluster))
                 .withLabels(ResourceNames.labels(cluster))
+                .withAnnotations(annotations)
                 .withOwnerReferences(OwnerReferences.controller(cluster))
                 .endMetadata()
                 .withNewSpec()
-                .withType("ClusterIP")
+                .withType(type.name())
                 .withSelector(selector)
                 .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
                         port(HarperPorts.HTTP_NAME, HarperPorts.HTTP))

@@ -1,5 +1,7 @@
 package io.harperdb.operator.resources;
 
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -12,11 +14,14 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.harperdb.operator.OperatorBuild;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Instances;
+import io.harperdb.operator.api.PodTemplate;
 import io.harperdb.operator.api.Storage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The StatefulSet of a cluster's managed instances: one HarperDB container per pod (and the replication
@@ -111,24 +116,38 @@ public final class DesiredStatefulSet {
             containers.add(SidecarContainer.build(sidecarImage.image()));
             volumes.addAll(SidecarContainer.volumes(cluster));
         }
+        PodTemplate custom = instances.getPodTemplate();
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(DEFAULT_CONTAINER_ANNOTATION, HarperContainer.NAME);
         PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata()
-                .withLabels(ResourceNames.labels(cluster))
-                .withAnnotations(annotations)
+                .withLabels(PodCustomization.labels(ResourceNames.labels(cluster), custom))
+                .withAnnotations(PodCustomization.annotations(annotations, custom))
                 .endMetadata()
                 .withNewSpec()
                 .withContainers(containers)
-                .withVolumes(volumes)
+                .withVolumes(PodCustomization.volumes(volumes, reservedVolumes(cluster), custom))
                 .withSecurityContext(PodSecurity.pod())
                 // HarperDB takes any variable named like a config key as config: the service links
                 // (FOO_PORT=tcp://... for every Service in the namespace) must not become config.
                 .withEnableServiceLinks(false)
                 // Nothing in the pod talks to the Kubernetes API.
                 .withAutomountServiceAccountToken(false)
-                // Members on different nodes, where the scheduler can: one node's loss takes one member.
-                .withNewAffinity().withNewPodAntiAffinity()
+                .withAffinity(PodCustomization.affinity(defaultAffinity(cluster), custom))
+                .withTopologySpreadConstraints(PodCustomization.topologySpreadConstraints(ResourceNames.selectorLabels(cluster), custom))
+                .withNodeSelector(custom == null || custom.getNodeSelector() == null ? null : new LinkedHashMap<>(custom.getNodeSelector()))
+                .withTolerations(PodCustomization.tolerations(custom))
+                .withPriorityClassName(custom == null ? null : custom.getPriorityClassName())
+                .withImagePullSecrets(PodCustomization.imagePullSecrets(custom))
+                .endSpec()
+                .build();
+        template.getMetadata().getAnnotations().put(TemplateHash.ANNOTATION, TemplateHash.of(template));
+        return template;
+    }
+
+    /** Members on different nodes, where the scheduler can: one node's loss takes one member. */
+    static Affinity defaultAffinity(HarperCluster cluster) {
+        return new AffinityBuilder().withNewPodAntiAffinity()
                 .addNewPreferredDuringSchedulingIgnoredDuringExecution()
                 .withWeight(100)
                 .withNewPodAffinityTerm()
@@ -136,11 +155,18 @@ public final class DesiredStatefulSet {
                 .withNewLabelSelector().withMatchLabels(ResourceNames.selectorLabels(cluster)).endLabelSelector()
                 .endPodAffinityTerm()
                 .endPreferredDuringSchedulingIgnoredDuringExecution()
-                .endPodAntiAffinity().endAffinity()
-                .endSpec()
-                .build();
-        template.getMetadata().getAnnotations().put(TemplateHash.ANNOTATION, TemplateHash.of(template));
-        return template;
+                .endPodAntiAffinity().build();
+    }
+
+    /**
+     * The volume names a user's volume cannot take: the data claim's and the sidecar's, whether or not the
+     * sidecar runs (turning it on must not collide).
+     */
+    static Set<String> reservedVolumes(HarperCluster cluster) {
+        Set<String> names = new HashSet<>();
+        names.add(HarperContainer.DATA_VOLUME);
+        SidecarContainer.volumes(cluster).forEach(v -> names.add(v.getName()));
+        return names;
     }
 
     static PersistentVolumeClaim dataClaim(HarperCluster cluster, Storage storage) {

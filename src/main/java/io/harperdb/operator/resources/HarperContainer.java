@@ -23,6 +23,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,10 +54,10 @@ public final class HarperContainer {
                 .withName(NAME)
                 .withImage(instances.getImage() == null ? Instances.DEFAULT_IMAGE : instances.getImage())
                 .withPorts(ports())
-                .withEnv(env(cluster, instances))
-                .withResources(copy(instances.getResources()))
-                .withVolumeMounts(new VolumeMountBuilder()
-                        .withName(DATA_VOLUME).withMountPath(DATA_PATH).build())
+                .withEnv(PodCustomization.env(env(cluster, instances), instances.getPodTemplate()))
+                .withResources(copy(resources(instances)))
+                .withVolumeMounts(PodCustomization.volumeMounts(List.of(new VolumeMountBuilder()
+                        .withName(DATA_VOLUME).withMountPath(DATA_PATH).build()), instances.getPodTemplate()))
                 // An install (first start) or a large database's start can take minutes: the startup probe
                 // holds liveness off for up to 10 minutes.
                 .withStartupProbe(health(10, 60))
@@ -118,13 +119,21 @@ public final class HarperContainer {
         env.add(value("OPERATIONSAPI_NETWORK_SECUREPORT", "null"));
         env.add(value("HTTP_PORT", String.valueOf(HarperPorts.HTTP)));
         env.add(value("HTTP_SECUREPORT", "null"));
-        env.add(value("LOCALSTUDIO_ENABLED", "false"));
+        // Defaults that instances.config may change: the variable is left out when the config sets its key.
+        Map<String, String> config = instances.getConfig();
+        if (!HarperConfig.sets(config, "localStudio.enabled")) {
+            env.add(value("LOCALSTUDIO_ENABLED", "false"));
+        }
         // Logs to stdout too, for kubectl logs.
-        env.add(value("LOGGING_STDSTREAMS", "true"));
-        String threads = threads(instances.getResources());
-        if (threads != null) {
+        if (!HarperConfig.sets(config, "logging.stdStreams")) {
+            env.add(value("LOGGING_STDSTREAMS", "true"));
+        }
+        String threads = threads(resources(instances));
+        if (threads != null && !HarperConfig.sets(config, "threads.count")) {
             env.add(value("THREADS_COUNT", threads));
         }
+        // Always set, "{}" when empty: HarperDB then gives the keys that an earlier config set back their values.
+        env.add(value(HarperConfig.SET_CONFIG_ENV, HarperConfig.json(config)));
         return env;
     }
 
@@ -142,6 +151,11 @@ public final class HarperContainer {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The spec's resources, the default when absent (as the API server stores it); {} is none. */
+    static ResourceRequirements resources(Instances instances) {
+        return instances.getResources() == null ? Instances.defaultResources() : instances.getResources();
     }
 
     /**

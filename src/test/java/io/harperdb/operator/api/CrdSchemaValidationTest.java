@@ -74,6 +74,8 @@ class CrdSchemaValidationTest {
         assertThat(instances.path("storage").path("size").asText()).isEqualTo("10Gi");
         assertThat(instances.path("storage").path("deleteClaimsOnScaleDown").asBoolean(true)).isFalse();
         assertThat(instances.path("sidecar").path("enabled").asBoolean()).isTrue();
+        assertThat(instances.path("resources").toString())
+                .isEqualTo("{\"limits\":{\"memory\":\"1Gi\"},\"requests\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}}");
     }
 
     @Test

@@ -24,6 +24,8 @@ public final class ReferenceDoc {
     static final Path CRDS = Path.of("crds");
     /** The heading of the section written by hand. */
     static final String HAND_WRITTEN = "## Guarantees and limits";
+    /** The fields under this prefix have Kubernetes' own types, not listed field by field. */
+    static final String KUBERNETES_FIELDS = "spec.instances.podTemplate.";
     private static final ObjectMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,6 +108,9 @@ public final class ReferenceDoc {
                 || schema.has("x-kubernetes-validations");
         if (path.contains(".") && describedItems) {
             rows.add(row(path, schema, required));
+        }
+        if (path.startsWith(KUBERNETES_FIELDS)) {
+            return;    // Kubernetes' own types (affinity, tolerations...): the Kubernetes API reference lists their fields
         }
         Set<String> requiredChildren = new HashSet<>();
         schema.path("required").forEach(r -> requiredChildren.add(r.asText()));

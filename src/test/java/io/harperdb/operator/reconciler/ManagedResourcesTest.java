@@ -131,6 +131,39 @@ class ManagedResourcesTest {
     }
 
     @Test
+    void theClientServiceFollowsItsTypeAndAnnotationsAndKeepsItsNodePorts() {
+        user.resource(managedCluster("demo", 3)).create();
+        await().atMost(WAIT).until(() -> service("demo"), s -> s != null);
+        // annotations that another controller (a cloud's load balancer) wrote stay
+        user.services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
+            s.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("cloud.example/lb-id", "lb-1")));
+            return s;
+        });
+
+        editCluster(user, c -> {
+            io.harperdb.operator.api.ClientService settings = new io.harperdb.operator.api.ClientService();
+            settings.setType(io.harperdb.operator.api.ClientService.Type.NodePort);
+            settings.setAnnotations(Map.of("example.com/internal", "true"));
+            c.getSpec().getInstances().setClientService(settings);
+        });
+        Service nodePort = await().atMost(WAIT).until(() -> service("demo"), s -> "NodePort".equals(s.getSpec().getType()));
+        assertThat(nodePort.getMetadata().getAnnotations()).containsEntry("example.com/internal", "true")
+                .containsEntry("cloud.example/lb-id", "lb-1");
+        assertThat(nodePort.getSpec().getSelector()).containsEntry("harperdb.io/serving", "true");
+
+        // the node ports the API server gave survive the operator's next update
+        user.services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
+            s.getSpec().getPorts().forEach(p -> p.setNodePort(30000 + p.getPort() % 1000));
+            s.getMetadata().getLabels().remove("app.kubernetes.io/component");
+            return s;
+        });
+        Service relabelled = await().atMost(WAIT).until(() -> service("demo"),
+                s -> s.getMetadata().getLabels().containsKey("app.kubernetes.io/component"));
+        assertThat(relabelled.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getNodePort())
+                .containsExactly("operations:30925", "http:30926");
+    }
+
+    @Test
     void anUnchangedManagedClusterWritesNothing() {
         user.resource(managedCluster("demo", 3)).create();
         await().atMost(WAIT).until(() -> statefulSet("demo") != null && budget("demo") != null);
@@ -251,8 +284,12 @@ class ManagedResourcesTest {
 
     /** A user's spec edit, retried when it races with a status write (409). */
     static void editCluster(KubernetesClient user, java.util.function.Consumer<HarperCluster> change) {
+        editCluster(user, NAMESPACE, "demo", change);
+    }
+
+    static void editCluster(KubernetesClient user, String namespace, String name, java.util.function.Consumer<HarperCluster> change) {
         await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
-            user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
+            user.resources(HarperCluster.class).inNamespace(namespace).withName(name).edit(c -> {
                 change.accept(c);
                 return c;
             });

@@ -120,7 +120,8 @@ class DesiredStatefulSetTest {
                 .satisfies(ref -> assertThat(ref.getName() + "/" + ref.getKey()).isEqualTo("demo-admin/username"));
         assertThat(env(env, "HDB_ADMIN_PASSWORD").getValueFrom().getSecretKeyRef())
                 .satisfies(ref -> assertThat(ref.getName() + "/" + ref.getKey()).isEqualTo("demo-admin/password"));
-        assertThat(env).noneMatch(e -> e.getName().equals("THREADS_COUNT"));
+        // one worker thread per CPU of the default resources' request
+        assertThat(plainValues(env)).containsEntry("THREADS_COUNT", "1");
     }
 
     @Test
@@ -154,7 +155,28 @@ class DesiredStatefulSetTest {
         Container harper = harper(builder.build(Clusters.withResources(Clusters.demo(), "2", "8Gi")));
 
         assertThat(harper.getResources().getLimits()).containsEntry("cpu", new Quantity("2")).containsEntry("memory", new Quantity("8Gi"));
-        assertThat(harper(builder.build(Clusters.demo())).getResources()).isNull();
+        // given resources replace the default entirely: no request of the default's is left
+        assertThat(harper.getResources().getRequests()).isNullOrEmpty();
+    }
+
+    @Test
+    void withoutResourcesTheContainerGetsTheDefaultAndEmptyOnesMeanNone() {
+        Container defaulted = harper(builder.build(Clusters.demo()));
+        assertThat(defaulted.getResources().getRequests()).containsOnly(
+                Map.entry("cpu", new Quantity("1")), Map.entry("memory", new Quantity("1Gi")));
+        // memory limited as requested; no CPU limit (throttling stalls a worker)
+        assertThat(defaulted.getResources().getLimits()).containsOnly(Map.entry("memory", new Quantity("1Gi")));
+        assertThat(plainValues(defaulted.getEnv())).containsEntry("THREADS_COUNT", "1");
+
+        HarperCluster nulled = Clusters.demo();
+        nulled.getSpec().getInstances().setResources(null);
+        assertThat(harper(builder.build(nulled)).getResources()).isEqualTo(defaulted.getResources());
+
+        HarperCluster none = PodTemplateTest.with("resources: {}");
+        Container unbounded = harper(builder.build(none));
+        assertThat(unbounded.getResources().getRequests()).isNullOrEmpty();
+        assertThat(unbounded.getResources().getLimits()).isNullOrEmpty();
+        assertThat(unbounded.getEnv()).noneMatch(e -> e.getName().equals("THREADS_COUNT"));
     }
 
     @Test
