@@ -206,7 +206,8 @@ public class ManagedResources {
      * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
      */
     public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current) {
-        StatefulSet desired = statefulSets.build(cluster);
+        // `kubectl rollout restart` edits the stored template: kept, so that it rolls the pods instead of being reverted
+        StatefulSet desired = statefulSets.build(cluster, DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
         desired.getSpec().setReplicas(replicas);
         return ensure(client, cluster, desired, current,
                 (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())
@@ -223,7 +224,7 @@ public class ManagedResources {
 
     /** Deletes a pod so that the StatefulSet makes it again from its current template (a rolling restart). */
     public void restartPod(KubernetesClient client, HarperCluster cluster, String pod) {
-        LOG.info("cluster {}/{}: restarting pod {} for its new template", cluster.getMetadata().getNamespace(),
+        LOG.info("cluster {}/{}: restarting pod {} for its new template (or a restart asked for)", cluster.getMetadata().getNamespace(),
                 cluster.getMetadata().getName(), pod);
         client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(pod).delete();
         events.normal(cluster, "RestartingPod", "pod " + pod + " deleted to run the new pod template; the next waits until the cluster is Ready");
