@@ -74,6 +74,10 @@ final class ClusterRound {
     /** The StatefulSet as this round wrote it (at most one write per round). */
     StatefulSet statefulSet;
 
+    // expand volumes
+    /** The {@link VolumeExpansion#CONDITION} condition; null when every data claim has the size. */
+    io.fabric8.kubernetes.api.model.Condition storageCondition;
+
     // build status
     HarperClusterStatus status;
 
