@@ -266,6 +266,15 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     void observe(ClusterRound round, Context<HarperCluster> context) {
         round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::hasCredentials)
                 .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
+        Map<String, String> versions = new java.util.TreeMap<>();
+        for (ClusterMember member : round.members.staying()) {
+            MemberObservation observed = member.name() == null ? null : round.observations.get(member.name());
+            String version = observed != null && observed.reachable() ? observer.version(member) : null;
+            if (version != null) {
+                versions.put(member.name(), version);
+            }
+        }
+        round.versions = versions;
     }
 
     /**
@@ -365,7 +374,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (replicas < round.currentReplicas) {
             LOG.info("cluster {}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", round.describe(), replicas);
         }
-        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context));
+        VersionGate.Decision versions = VersionGate.decide(round.cluster, round.currentStatefulSet, round.versions.values(), round.generation);
+        round.versionCondition = versions.condition();
+        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context),
+                versions.heldImage());
     }
 
     /** Managed clusters: data claims smaller than storage.size are resized where they can be ({@link VolumeExpansion}). */
@@ -392,6 +404,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         round.status = ClusterStatusBuilder.cluster(round.previousStatus(), round.forStatus());
         if (!round.stopped()) {
             Conditions.append(round.previousStatus(), round.status, round.storageCondition, round.now);
+            Conditions.append(round.previousStatus(), round.status, round.versionCondition, round.now);
+            if (round.status.getMembers() != null) {
+                round.status.getMembers().forEach(m -> m.setVersion(round.versions.get(m.getName())));
+            }
+            round.status.setVersion(VersionGate.summary(round.versions.values()));
         }
     }
 

@@ -210,8 +210,18 @@ public class ManagedResources {
      * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
      */
     public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current) {
+        return ensureStatefulSet(client, cluster, replicas, current, null);
+    }
+
+    /** @param heldImage the HarperDB image to keep instead of the spec's ({@link VersionGate}); null: the spec's */
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current, String heldImage) {
+        HarperCluster building = cluster;
+        if (heldImage != null) {
+            building = client.getKubernetesSerialization().clone(cluster);
+            building.getSpec().getInstances().setImage(heldImage);
+        }
         // `kubectl rollout restart` edits the stored template: kept, so that it rolls the pods instead of being reverted
-        StatefulSet desired = statefulSets.build(cluster, DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
+        StatefulSet desired = statefulSets.build(building, DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
         desired.getSpec().setReplicas(replicas);
         return ensure(client, cluster, desired, current,
                 (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())
