@@ -86,10 +86,11 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create"]
-# What it did and why, as `kubectl describe` shows.
+# What it did and why, as `kubectl describe` shows. The same Event again is read by its name and its count
+# raised (patch), as Kubernetes' own recorder aggregates them, instead of a new object each round.
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["get", "create", "patch"]
 # Managed instances (spec.instances): the StatefulSet, its Services and PodDisruptionBudget, each read from an
 # informer (list, watch; labelled managed-by), then created or patched (a JSON Patch from the cached object).
 # get: by name, only while the informer has none of a name the cluster needs, to find an object of that name
@@ -115,9 +116,11 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch", "delete", "patch"]
-# Their data volume claims, listed by the cluster's labels only while its admin Secret is missing: a claim
-# means an instance may hold the password it was installed with, so none is generated (docs/admin-secret.md).
+# Their data volume claims: an informer (list, watch; labelled app.kubernetes.io/name=harperdb, as the StatefulSet
+# controller labels them from the claim template), and patch to resize them when storage.size grows. Also listed
+# by the cluster's labels while its admin Secret is missing: a claim means an instance may hold the password it
+# was installed with, so none is generated (docs/admin-secret.md).
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["list"]
+  verbs: ["list", "watch", "patch"]
 {{- end }}

@@ -13,7 +13,7 @@ import java.util.Objects;
 /** The observed state of a HarperCluster, written by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "members", "routesPendingRestart", "linksDown"})
+@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "version", "members", "routesPendingRestart", "linksDown"})
 public class HarperClusterStatus {
 
     @JsonPropertyDescription("The metadata.generation this status reflects")
@@ -29,6 +29,11 @@ public class HarperClusterStatus {
     @PrinterColumn(name = "Ready")
     @JsonPropertyDescription("Ready members out of desired members, such as 3/3")
     private String readyMembers;
+
+    @PrinterColumn(name = "Version")
+    @JsonPropertyDescription("The HarperDB version the members report, such as 4.7.29; while they differ, each version with how many run it, "
+            + "such as \"4.7.29 (2), 4.7.30 (1)\". Absent until a member told its version")
+    private String version;
 
     @JsonPropertyDescription("One entry per member: the mirror of its cluster_status")
     private List<MemberStatus> members;
@@ -72,6 +77,14 @@ public class HarperClusterStatus {
         this.readyMembers = readyMembers;
     }
 
+    public String getVersion() {
+        return version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
     public List<MemberStatus> getMembers() {
         return members;
     }
@@ -100,13 +113,13 @@ public class HarperClusterStatus {
     public boolean equals(Object o) {
         return o instanceof HarperClusterStatus s && Objects.equals(observedGeneration, s.observedGeneration)
                 && phase == s.phase && Objects.equals(conditions, s.conditions)
-                && Objects.equals(readyMembers, s.readyMembers) && Objects.equals(members, s.members)
+                && Objects.equals(readyMembers, s.readyMembers) && Objects.equals(version, s.version) && Objects.equals(members, s.members)
                 && Objects.equals(routesPendingRestart, s.routesPendingRestart)
                 && Objects.equals(linksDown, s.linksDown);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, phase, conditions, readyMembers, members, routesPendingRestart, linksDown);
+        return Objects.hash(observedGeneration, phase, conditions, readyMembers, version, members, routesPendingRestart, linksDown);
     }
 }

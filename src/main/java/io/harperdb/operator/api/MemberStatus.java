@@ -11,7 +11,7 @@ import java.util.Objects;
 /** One member of a HarperCluster: the mirror of its cluster_status. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"name", "url", "reachable", "connections", "connectionSummary", "writtenRoutes"})
+@JsonPropertyOrder({"name", "url", "reachable", "version", "connections", "connectionSummary", "writtenRoutes"})
 public class MemberStatus {
 
     @JsonPropertyDescription("HarperDB node name (its replication hostname)")
@@ -22,6 +22,10 @@ public class MemberStatus {
 
     @JsonPropertyDescription("Whether its Operations API answered the last cluster_status")
     private Boolean reachable;
+
+    @JsonPropertyDescription("The HarperDB version it reports (registration_info), read when it first answers, every 10 minutes, "
+            + "and after it was seen not answering")
+    private String version;
 
     @JsonPropertyDescription("Its links to its peers, listed while the cluster has at most 16 members and the lists stay under 128 KiB; "
             + "else absent and connectionSummary counts them")
@@ -57,6 +61,14 @@ public class MemberStatus {
         this.reachable = reachable;
     }
 
+    public String getVersion() {
+        return version;
+    }
+
+    public void setVersion(String version) {
+        this.version = version;
+    }
+
     public List<ConnectionStatus> getConnections() {
         return connections;
     }
@@ -84,13 +96,13 @@ public class MemberStatus {
     @Override
     public boolean equals(Object o) {
         return o instanceof MemberStatus m && Objects.equals(name, m.name) && Objects.equals(url, m.url)
-                && Objects.equals(reachable, m.reachable) && Objects.equals(connections, m.connections)
+                && Objects.equals(reachable, m.reachable) && Objects.equals(version, m.version) && Objects.equals(connections, m.connections)
                 && Objects.equals(connectionSummary, m.connectionSummary)
                 && Objects.equals(writtenRoutes, m.writtenRoutes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, url, reachable, connections, connectionSummary, writtenRoutes);
+        return Objects.hash(name, url, reachable, version, connections, connectionSummary, writtenRoutes);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.Objects;
 
@@ -21,7 +22,12 @@ public class Storage {
     // A string rather than a Quantity: the schema can then hold a pattern, which int-or-string cannot.
     @Default(DEFAULT_SIZE)
     @Pattern(ApiPatterns.QUANTITY)
-    @JsonPropertyDescription("Size of each instance's volume, a quantity such as 10Gi")
+    @Size(max = 64)
+    // Kubernetes' quantity library in CEL (API servers 1.29 and later); a claim can grow, never shrink
+    @ValidationRule(value = "!isQuantity(self) || !isQuantity(oldSelf) || quantity(self).compareTo(quantity(oldSelf)) >= 0",
+            message = "storage.size cannot be made smaller: volume claims can grow, never shrink")
+    @JsonPropertyDescription("Size of each instance's volume, a quantity such as 10Gi. A larger size resizes the data volume claims "
+            + "where their StorageClass allows volume expansion (condition StorageResized says where it does not); a smaller one is refused")
     private String size = DEFAULT_SIZE;
 
     @Size(max = 253)

@@ -41,6 +41,8 @@ public class ClusterObserver {
     private final Clock clock;
     /** Operations API urls of members that did not answer, with when that was first seen (of those still failing). */
     private final Map<String, Instant> unanswered = new ConcurrentHashMap<>();
+    /** Each member's HarperDB version, read at a slow cadence. */
+    private final MemberVersions versions = new MemberVersions();
 
     /** @param executor runs each task at once on a thread of its own (a cached pool): rounds never queue behind each other */
     public ClusterObserver(HarperClientFactory clients, ExecutorService executor, Clock clock) {
@@ -74,6 +76,14 @@ public class ClusterObserver {
         return result;
     }
 
+    /**
+     * The HarperDB version the member reported when last read ({@link MemberVersions}: at most every 10 minutes, and
+     * after it was seen not answering); null when unknown.
+     */
+    String version(ClusterMember member) {
+        return versions.known(member.operationsUrl());
+    }
+
     /** Whether the member at this Operations API url is only probed now (it did not answer lately). */
     boolean probedOnly(String operationsUrl) {
         return unanswered.containsKey(operationsUrl);
@@ -95,13 +105,16 @@ public class ClusterObserver {
             if (key != null) {
                 unanswered.remove(key);
             }
+            versions.version(key, clock.instant(), client::version);
             return answered;
         } catch (HarperOperationException e) {
             if (key != null && (e.outcome() == Outcome.TIMED_OUT || e.outcome() == Outcome.UNREACHABLE)) {
                 unanswered.putIfAbsent(key, clock.instant());
             }
+            versions.forget(key);
             return MemberObservation.failed(member.name(), e.outcome(), e.getMessage());
         } catch (RuntimeException e) {
+            versions.forget(key);
             return MemberObservation.failed(member.name(), Outcome.UNREACHABLE, e.getMessage());
         }
     }

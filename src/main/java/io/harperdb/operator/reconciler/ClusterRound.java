@@ -55,6 +55,8 @@ final class ClusterRound {
 
     // observe
     Map<String, MemberObservation> observations = Map.of();
+    /** The HarperDB version each staying member that answered reported (read at a slow cadence), by node name. */
+    Map<String, String> versions = Map.of();
 
     // drain leaving members
     /** Leaving members not yet drained (not removed from the mesh yet): name -> "pod (waiting for ...)". */
@@ -73,6 +75,12 @@ final class ClusterRound {
     List<String> stillLeaving = List.of();
     /** The StatefulSet as this round wrote it (at most one write per round). */
     StatefulSet statefulSet;
+    /** The {@link VersionGate#CONDITION} condition while an image change waits for approval; else null. */
+    io.fabric8.kubernetes.api.model.Condition versionCondition;
+
+    // expand volumes
+    /** The {@link VolumeExpansion#CONDITION} condition; null when every data claim has the size. */
+    io.fabric8.kubernetes.api.model.Condition storageCondition;
 
     // build status
     HarperClusterStatus status;

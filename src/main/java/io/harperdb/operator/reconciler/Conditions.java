@@ -69,4 +69,19 @@ public final class Conditions {
         return conditions != null && conditions.stream()
                 .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
     }
+
+    /**
+     * Adds a condition that the status builder does not know (such as {@link VolumeExpansion#CONDITION}) to a built
+     * status, its lastTransitionTime kept from the previous status as {@link #merge} does. Null adds nothing.
+     */
+    static void append(io.harperdb.operator.api.HarperClusterStatus previous, io.harperdb.operator.api.HarperClusterStatus status,
+                       Condition condition, Instant now) {
+        if (condition == null) {
+            return;
+        }
+        List<Condition> conditions = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+        conditions.removeIf(c -> Objects.equals(c.getType(), condition.getType()));
+        conditions.addAll(merge(previous == null ? null : previous.getConditions(), List.of(condition), now));
+        status.setConditions(conditions);
+    }
 }

@@ -1,5 +1,6 @@
 package io.harperdb.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -67,6 +68,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String SERVICES_EVENT_SOURCE = "services";
     static final String BUDGETS_EVENT_SOURCE = "poddisruptionbudgets";
     static final String NETWORK_POLICIES_EVENT_SOURCE = "networkpolicies";
+    static final String CLAIMS_EVENT_SOURCE = "persistentvolumeclaims";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
@@ -151,7 +153,15 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withLabelSelector(MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
                         .build(), context);
-        return List.of(nodes, statefulSets, services, budgets, networkPolicies, pods);
+        // The data volume claims (labelled by the StatefulSet's selector, which the StatefulSet controller copies from
+        // the claim template): a larger storage.size resizes them, and a resize that completes reconciles at once.
+        InformerEventSource<PersistentVolumeClaim, HarperCluster> claims = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PersistentVolumeClaim.class, HarperCluster.class)
+                        .withName(CLAIMS_EVENT_SOURCE)
+                        .withLabelSelector(ResourceNames.LABEL_NAME + "=" + ResourceNames.APP_NAME)
+                        .withSecondaryToPrimaryMapper(HarperClusterReconciler::clusterOf)
+                        .build(), context);
+        return List.of(nodes, statefulSets, services, budgets, networkPolicies, pods, claims);
     }
 
     /** The cluster a managed object belongs to, by its instance label (pods carry no owner reference to it). */
@@ -178,6 +188,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("plan", false, (round, context) -> plan(round)),
                 new Step("act", false, this::act),
                 new Step("settle scale-down", false, this::settleScaleDown),
+                new Step("expand volumes", false, this::expandVolumes),
                 new Step("admit client traffic", false, this::admitClientTraffic),
                 new Step("build status", true, (round, context) -> buildStatus(round)),
                 new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round)),
@@ -266,6 +277,15 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     void observe(ClusterRound round, Context<HarperCluster> context) {
         round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::contactable)
                 .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
+        Map<String, String> versions = new java.util.TreeMap<>();
+        for (ClusterMember member : round.members.staying()) {
+            MemberObservation observed = member.name() == null ? null : round.observations.get(member.name());
+            String version = observed != null && observed.reachable() ? observer.version(member) : null;
+            if (version != null) {
+                versions.put(member.name(), version);
+            }
+        }
+        round.versions = versions;
     }
 
     /**
@@ -365,7 +385,19 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (replicas < round.currentReplicas) {
             LOG.info("cluster {}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", round.describe(), replicas);
         }
-        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context));
+        VersionGate.Decision versions = VersionGate.decide(round.cluster, round.currentStatefulSet, round.versions.values(), round.generation);
+        round.versionCondition = versions.condition();
+        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context),
+                versions.heldImage());
+    }
+
+    /** Managed clusters: data claims smaller than storage.size are resized where they can be ({@link VolumeExpansion}). */
+    void expandVolumes(ClusterRound round, Context<HarperCluster> context) {
+        if (!round.managed()) {
+            return;
+        }
+        round.storageCondition = managed.expandVolumes(context.getClient(), round.cluster,
+                context.getSecondaryResourcesAsStream(PersistentVolumeClaim.class).toList(), round.generation).orElse(null);
     }
 
     /** The StatefulSet's replicas this round, and the leaving pods still recorded ({@code round.stillLeaving}). Pure. */
@@ -381,6 +413,14 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     /** The cluster's status, in one pass. Pure. */
     static void buildStatus(ClusterRound round) {
         round.status = ClusterStatusBuilder.cluster(round.previousStatus(), round.forStatus());
+        if (!round.stopped()) {
+            Conditions.append(round.previousStatus(), round.status, round.storageCondition, round.now);
+            Conditions.append(round.previousStatus(), round.status, round.versionCondition, round.now);
+            if (round.status.getMembers() != null) {
+                round.status.getMembers().forEach(m -> m.setVersion(round.versions.get(m.getName())));
+            }
+            round.status.setVersion(VersionGate.summary(round.versions.values()));
+        }
     }
 
     /** Deletes the next pod whose template is out of date, when the whole cluster is Ready (see {@link RollingRestart}). */

@@ -2,6 +2,8 @@ package io.harperdb.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -9,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.harperdb.operator.api.HarperCluster;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -253,7 +257,18 @@ public class ManagedResources {
      * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
      */
     public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current) {
-        StatefulSet desired = statefulSets.build(cluster);
+        return ensureStatefulSet(client, cluster, replicas, current, null);
+    }
+
+    /** @param heldImage the HarperDB image to keep instead of the spec's ({@link VersionGate}); null: the spec's */
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current, String heldImage) {
+        HarperCluster building = cluster;
+        if (heldImage != null) {
+            building = client.getKubernetesSerialization().clone(cluster);
+            building.getSpec().getInstances().setImage(heldImage);
+        }
+        // `kubectl rollout restart` edits the stored template: kept, so that it rolls the pods instead of being reverted
+        StatefulSet desired = statefulSets.build(building, DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
         desired.getSpec().setReplicas(replicas);
         return ensure(client, cluster, desired, current,
                 (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())
@@ -268,9 +283,76 @@ public class ManagedResources {
                 });
     }
 
+    /**
+     * Resizes the cluster's data claims that request less than {@code storage.size}, where their StorageClass allows
+     * volume expansion (read by name; where the operator may not read StorageClasses, as with watchNamespaces, the
+     * claim is patched and the API server's answer decides). Returns the {@value VolumeExpansion#CONDITION} condition,
+     * if any. Only claims that need growing cause requests.
+     */
+    public Optional<io.fabric8.kubernetes.api.model.Condition> expandVolumes(KubernetesClient client, HarperCluster cluster,
+                                                                             List<PersistentVolumeClaim> cached, long generation) {
+        Quantity size = VolumeExpansion.desiredSize(cluster);
+        Map<String, PersistentVolumeClaim> claims = new TreeMap<>();
+        cached.stream().filter(c -> VolumeExpansion.isDataClaim(cluster, c.getMetadata().getName()))
+                .forEach(c -> claims.put(c.getMetadata().getName(), c));
+        Map<String, VolumeExpansion.Claim> after = new TreeMap<>();
+        claims.forEach((name, claim) -> after.put(name, VolumeExpansion.Claim.of(claim)));
+        Map<String, String> stuck = new TreeMap<>();
+        Map<String, Optional<String>> classes = new HashMap<>();
+        for (VolumeExpansion.Claim small : VolumeExpansion.smaller(size, List.copyOf(after.values()))) {
+            String storageClass = small.storageClass();
+            Optional<String> whyNot = storageClass == null || storageClass.isEmpty()
+                    ? Optional.of("it has no StorageClass")
+                    : classes.computeIfAbsent(storageClass, c -> whyNotExpandable(client, c));
+            if (whyNot.isPresent()) {
+                stuck.put(small.name(), whyNot.get());
+                continue;
+            }
+            try {
+                client.resource(claims.get(small.name())).edit(c -> {
+                    c.getSpec().getResources().getRequests().put(VolumeExpansion.STORAGE, size);
+                    return c;
+                });
+                LOG.info("cluster {}/{}: volume claim {} resized from {} to {}", cluster.getMetadata().getNamespace(),
+                        cluster.getMetadata().getName(), small.name(), small.requested(), size);
+                events.normal(cluster, "ResizingVolume", "volume claim " + small.name() + " resized from " + small.requested() + " to " + size);
+                after.put(small.name(), new VolumeExpansion.Claim(small.name(), storageClass, size, small.capacity(), small.fileSystemResizePending()));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403 && e.getCode() != 422) {
+                    throw e;
+                }
+                // the admission plugin's answer when the class (or a statically provisioned volume) cannot grow
+                String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+                stuck.put(small.name(), "the API server refused to resize it (HTTP " + e.getCode() + "): "
+                        + (message.length() > 300 ? message.substring(0, 300) : message));
+            }
+        }
+        return VolumeExpansion.condition(size, stuck, List.copyOf(after.values()), generation);
+    }
+
+    /**
+     * Why claims of this StorageClass cannot grow, or empty when they can or the operator may not tell (403: no
+     * permission to read StorageClasses; the patch is then tried).
+     */
+    private static Optional<String> whyNotExpandable(KubernetesClient client, String storageClass) {
+        try {
+            StorageClass found = client.storage().v1().storageClasses().withName(storageClass).get();
+            if (found == null) {
+                return Optional.of("StorageClass " + storageClass + " does not exist");
+            }
+            return Boolean.TRUE.equals(found.getAllowVolumeExpansion()) ? Optional.empty()
+                    : Optional.of("StorageClass " + storageClass + " does not allow volume expansion (allowVolumeExpansion)");
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 403) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Deletes a pod so that the StatefulSet makes it again from its current template (a rolling restart). */
     public void restartPod(KubernetesClient client, HarperCluster cluster, String pod) {
-        LOG.info("cluster {}/{}: restarting pod {} for its new template", cluster.getMetadata().getNamespace(),
+        LOG.info("cluster {}/{}: restarting pod {} for its new template (or a restart asked for)", cluster.getMetadata().getNamespace(),
                 cluster.getMetadata().getName(), pod);
         client.pods().inNamespace(cluster.getMetadata().getNamespace()).withName(pod).delete();
         events.normal(cluster, "RestartingPod", "pod " + pod + " deleted to run the new pod template; the next waits until the cluster is Ready");

@@ -46,6 +46,16 @@ public final class DesiredStatefulSet {
     /** The environment variable that gives the operator its own image, the sidecar's image. */
     public static final String OPERATOR_IMAGE_ENV = SidecarImage.ENV;
     public static final String DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container";
+    /**
+     * On a HarperCluster: a restart on demand. Copied into the pod template, so that a new value (a timestamp, by
+     * convention) changes the template hash and the operator rolls the pods one at a time, as for any template change.
+     */
+    public static final String RESTARTED_AT_ANNOTATION = "harperdb.io/restartedAt";
+    /**
+     * What {@code kubectl rollout restart} sets on the StatefulSet's pod template. The operator keeps it (carried over
+     * from the stored StatefulSet into the template it builds), so it counts in the hash and rolls the pods.
+     */
+    public static final String KUBECTL_RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt";
     static final String PARALLEL = "Parallel";
     static final String ON_DELETE = "OnDelete";
     static final String RETAIN = "Retain";
@@ -76,6 +86,14 @@ public final class DesiredStatefulSet {
     }
 
     public StatefulSet build(HarperCluster cluster) {
+        return build(cluster, null);
+    }
+
+    /**
+     * @param kubectlRestartedAt the {@value #KUBECTL_RESTARTED_AT_ANNOTATION} of the stored StatefulSet's template, kept
+     *                           in the new one (null: none)
+     */
+    public StatefulSet build(HarperCluster cluster, String kubectlRestartedAt) {
         Instances instances = instances(cluster);
         Storage storage = instances.getStorage() == null ? new Storage() : instances.getStorage();
         return new StatefulSetBuilder()
@@ -95,14 +113,14 @@ public final class DesiredStatefulSet {
                 .withWhenDeleted(RETAIN)
                 .withWhenScaled(Boolean.TRUE.equals(storage.getDeleteClaimsOnScaleDown()) ? DELETE : RETAIN)
                 .endPersistentVolumeClaimRetentionPolicy()
-                .withTemplate(podTemplate(cluster, instances))
+                .withTemplate(podTemplate(cluster, instances, kubectlRestartedAt))
                 .withVolumeClaimTemplates(dataClaim(cluster, storage))
                 .endSpec()
                 .build();
     }
 
     /** The pod template, its {@link TemplateHash} in its annotations. */
-    PodTemplateSpec podTemplate(HarperCluster cluster, Instances instances) {
+    PodTemplateSpec podTemplate(HarperCluster cluster, Instances instances, String kubectlRestartedAt) {
         List<Container> containers = new ArrayList<>();
         containers.add(HarperContainer.build(cluster, instances));
         List<Volume> volumes = new ArrayList<>();
@@ -119,6 +137,13 @@ public final class DesiredStatefulSet {
         PodTemplate custom = instances.getPodTemplate();
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(DEFAULT_CONTAINER_ANNOTATION, HarperContainer.NAME);
+        String restartedAt = restartedAt(cluster);
+        if (restartedAt != null) {
+            annotations.put(RESTARTED_AT_ANNOTATION, restartedAt);
+        }
+        if (kubectlRestartedAt != null && !kubectlRestartedAt.isEmpty()) {
+            annotations.put(KUBECTL_RESTARTED_AT_ANNOTATION, kubectlRestartedAt);
+        }
         PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata()
                 .withLabels(PodCustomization.labels(ResourceNames.labels(cluster), custom))
@@ -167,6 +192,23 @@ public final class DesiredStatefulSet {
         names.add(HarperContainer.DATA_VOLUME);
         SidecarContainer.volumes(cluster).forEach(v -> names.add(v.getName()));
         return names;
+    }
+
+    /** The cluster's {@value #RESTARTED_AT_ANNOTATION}; null when absent or empty. */
+    static String restartedAt(HarperCluster cluster) {
+        Map<String, String> annotations = cluster.getMetadata().getAnnotations();
+        String value = annotations == null ? null : annotations.get(RESTARTED_AT_ANNOTATION);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** The {@value #KUBECTL_RESTARTED_AT_ANNOTATION} of a StatefulSet's template; null when it has none. */
+    public static String kubectlRestartedAt(StatefulSet statefulSet) {
+        if (statefulSet == null || statefulSet.getSpec() == null || statefulSet.getSpec().getTemplate() == null
+                || statefulSet.getSpec().getTemplate().getMetadata() == null
+                || statefulSet.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        return statefulSet.getSpec().getTemplate().getMetadata().getAnnotations().get(KUBECTL_RESTARTED_AT_ANNOTATION);
     }
 
     static PersistentVolumeClaim dataClaim(HarperCluster cluster, Storage storage) {

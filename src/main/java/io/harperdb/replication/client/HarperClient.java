@@ -196,6 +196,17 @@ public class HarperClient {
         return routes("cluster_get_routes", reply.body());
     }
 
+    /**
+     * The HarperDB version the instance runs (its package version), from {@code registration_info}: on 4.7.29 it
+     * answers {@code {"version":"4.7.29","deprecated":true}} (the operation is deprecated, yet it is the one that
+     * names the version; {@code /health} and {@code system_information} do not). Null when the answer has no version.
+     */
+    public String version() {
+        OperationReply reply = send("registration_info", operation("registration_info"));
+        JsonNode version = reply.body().get("version");
+        return version != null && version.isTextual() && !version.asText().isBlank() ? version.asText() : null;
+    }
+
     /** Whether {@code GET /health} answers 2xx; needs no credentials and never throws. */
     public boolean isHealthy() {
         Request request = new Request.Builder().url(operationsUrl.resolve("/health")).get().build();

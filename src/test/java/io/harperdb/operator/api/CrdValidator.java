@@ -69,7 +69,8 @@ import java.util.stream.Stream;
  * has the wrong type or is not in its enum.</li>
  * </ol>
  * Not emulated: CEL cost budgets, metadata validation, {@code optionalOldSelf}, ratcheting, and
- * the Kubernetes CEL libraries beyond the standard one and the strings extension; strings with a
+ * the Kubernetes CEL libraries beyond the standard one, the strings extension and the comparisons of
+ * Kubernetes' quantity library ({@link QuantityLibrary}); strings with a
  * format (date-time, duration, byte) reach CEL as strings.
  * <p>
  * A resource is given as a Jackson {@code JsonNode}, a {@code Map}, a YAML or JSON {@code String},
@@ -426,6 +427,8 @@ public final class CrdValidator {
                     .setOptions(CelOptions.current().enableHeterogeneousNumericComparisons(true).build())
                     .addCompilerLibraries(CelExtensions.strings())
                     .addRuntimeLibraries(CelExtensions.strings())
+                    .addFunctionDeclarations(QuantityLibrary.DECLARATIONS)
+                    .addFunctionBindings(QuantityLibrary.BINDINGS)
                     .setTypeProvider(provider)
                     .addVar("self", self)
                     .addVar("oldSelf", self)

@@ -23,7 +23,7 @@ final class OperatorChart {
     static final Path DIR = Path.of("helm", "harperdb-operator");
     static final String RELEASE = "harperdb-operator";
     static final String NAMESPACE = "harperdb-operator";
-    /** helm-java renders for Kubernetes 1.20 unless told, below the chart's kubeVersion (>= 1.25). */
+    /** helm-java renders for Kubernetes 1.20 unless told, below the chart's kubeVersion (>= 1.29). */
     static final String KUBE_VERSION = "1.31.0";
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();

@@ -60,6 +60,10 @@ class RbacCoverageTest {
         Map<String, String> reasons = new HashMap<>();
         reasons.put("delete pods", "rolling restart of a changed pod template, one pod at a time once the cluster is Ready "
                 + "(RollingRestartTest; the scenario's members never become Ready)");
+        reasons.put("patch persistentvolumeclaims", "a data claim resized when storage.size grows (VolumeExpansionTest; the "
+                + "mock server has no StatefulSet controller to make claims)");
+        reasons.put("get storage.k8s.io/storageclasses", "whether a claim's StorageClass allows volume expansion (VolumeExpansionTest)");
+        reasons.put("patch events", "an Event recorded again raises its count (EventRecorderTest), when the scenario repeats none");
         reasons.put("update harperdb.io/harperclusters/finalizers", "ownerReferences with blockOwnerDeletion on managed resources "
                 + "(OwnerReferencesPermissionEnforcement, which the mock server does not enforce)");
         return Map.copyOf(reasons);

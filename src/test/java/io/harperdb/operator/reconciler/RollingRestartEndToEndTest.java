@@ -65,7 +65,12 @@ class RollingRestartEndToEndTest {
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
         cluster.getSpec().setAdminSecret("demo-credentials");
         user.resource(cluster).create();
-        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        HarperCluster ready = awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers())
+                && c.getStatus().getVersion() != null);
+        // what real 4.7.29 instances report (registration_info)
+        assertThat(ready.getStatus().getVersion()).isEqualTo("4.7.29");
+        assertThat(ready.getStatus().getMembers()).extracting(io.harperdb.operator.api.MemberStatus::getVersion)
+                .containsExactly("4.7.29", "4.7.29", "4.7.29");
         String before = TemplateHash.desired(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
         harperCalls.clear();
 
@@ -85,6 +90,25 @@ class RollingRestartEndToEndTest {
         assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).isEmpty();
         assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems())
                 .filteredOn(e -> "RestartingPod".equals(e.getReason())).hasSize(3);
+
+        // a restart on demand rolls them again the same way, and the members keep their records
+        harperCalls.clear();
+        String rolled = TemplateHash.desired(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
+        user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
+            c.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(
+                    io.harperdb.operator.resources.DesiredStatefulSet.RESTARTED_AT_ANNOTATION, "2026-12-03T04:30:00Z")));
+            return c;
+        });
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            String desired = TemplateHash.desired(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
+            List<Pod> pods = user.pods().inNamespace(NAMESPACE).list().getItems();
+            return !desired.equals(rolled) && kubelet.restarts().size() == 6 && pods.size() == 3
+                    && pods.stream().allMatch(p -> desired.equals(TemplateHash.current(p)));
+        });
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        assertThat(kubelet.restarts()).containsExactly(2, 1, 0, 2, 1, 0);
+        assertThat(kubelet.mostRestartingAtOnce()).isEqualTo(1);
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).isEmpty();
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {

@@ -22,6 +22,8 @@ final class StandIn implements AutoCloseable {
     private final MockWebServer server = new MockWebServer();
     private final List<String> operations = new CopyOnWriteArrayList<>();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    /** The HarperDB version registration_info answers; null: none. */
+    private volatile String version;
 
     StandIn(String nodeName, List<String> peers, boolean connected) {
         this(nodeName, peers, connected, null);
@@ -53,6 +55,9 @@ final class StandIn implements AutoCloseable {
                     case "search_by_value" -> java.util.stream.Stream.concat(java.util.stream.Stream.of(nodeName), peers.stream())
                             .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true)).toList();
                     case "cluster_get_routes" -> List.of();
+                    // as 4.7.29 answers; without a version set, like any other operation
+                    case "registration_info" -> version == null ? Map.of("message", "Successfully completed " + operation)
+                            : Map.of("version", version, "deprecated", true);
                     default -> Map.of("message", "Successfully completed " + operation);
                 };
                 try {
@@ -68,6 +73,11 @@ final class StandIn implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    StandIn withVersion(String version) {
+        this.version = version;
+        return this;
     }
 
     String url() {

@@ -388,4 +388,34 @@ class DesiredStatefulSetTest {
         }
         return defined;
     }
+
+    @Test
+    void aRestartAskedForOnTheClusterChangesTheTemplateAndItsHash() {
+        HarperCluster cluster = Clusters.demo();
+        String before = TemplateHash.desired(builder.build(cluster));
+        cluster.getMetadata().setAnnotations(new HashMap<>(Map.of(DesiredStatefulSet.RESTARTED_AT_ANNOTATION, "2026-12-03T04:00:00Z")));
+
+        StatefulSet restarted = builder.build(cluster);
+
+        assertThat(restarted.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(DesiredStatefulSet.RESTARTED_AT_ANNOTATION, "2026-12-03T04:00:00Z");
+        assertThat(TemplateHash.desired(restarted)).isNotEqualTo(before).isEqualTo(TemplateHash.desired(builder.build(cluster)));
+        cluster.getMetadata().getAnnotations().put(DesiredStatefulSet.RESTARTED_AT_ANNOTATION, "2026-12-03T05:00:00Z");
+        assertThat(TemplateHash.desired(builder.build(cluster))).isNotEqualTo(TemplateHash.desired(restarted)).isNotEqualTo(before);
+        cluster.getMetadata().getAnnotations().put(DesiredStatefulSet.RESTARTED_AT_ANNOTATION, "");
+        assertThat(TemplateHash.desired(builder.build(cluster))).as("empty = none").isEqualTo(before);
+    }
+
+    @Test
+    void kubectlRolloutRestartOnTheStatefulSetIsKeptAndCountsInTheHash() {
+        HarperCluster cluster = Clusters.demo();
+        StatefulSet plain = builder.build(cluster);
+        assertThat(DesiredStatefulSet.kubectlRestartedAt(plain)).isNull();
+
+        StatefulSet kept = builder.build(cluster, "2026-12-03T04:00:00+00:00");
+
+        assertThat(DesiredStatefulSet.kubectlRestartedAt(kept)).isEqualTo("2026-12-03T04:00:00+00:00");
+        assertThat(TemplateHash.desired(kept)).isNotEqualTo(TemplateHash.desired(plain));
+        assertThat(TemplateHash.desired(builder.build(cluster, "2026-12-03T04:00:00+00:00"))).isEqualTo(TemplateHash.desired(kept));
+    }
 }

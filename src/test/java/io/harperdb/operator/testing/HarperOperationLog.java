@@ -20,7 +20,7 @@ import okio.Buffer;
  */
 public final class HarperOperationLog implements Interceptor {
     /** Operations that change nothing on HarperDB. */
-    public static final Set<String> READS = Set.of("cluster_status", "cluster_get_routes", "search_by_value", "health");
+    public static final Set<String> READS = Set.of("cluster_status", "cluster_get_routes", "search_by_value", "health", "registration_info");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public record Call(String host, String operation, JsonNode body) {

@@ -378,6 +378,21 @@ class HarperClientTest {
         }
 
         @Test
+        void versionFromRegistrationInfoAsHarperDb4729AnswersIt() throws Exception {
+            answer(200, "{\"version\":\"4.7.29\",\"deprecated\":true}");
+
+            assertThat(client.version()).isEqualTo("4.7.29");
+            assertThat(sentBody()).isEqualTo(json("{\"operation\":\"registration_info\"}"));
+        }
+
+        @Test
+        void noVersionInTheAnswerIsNull() throws Exception {
+            answer(200, "{\"message\":\"something else\"}");
+
+            assertThat(client.version()).isNull();
+        }
+
+        @Test
         void getRoutesWhenThereAreNone() throws Exception {
             answer(200, "[]");
 
