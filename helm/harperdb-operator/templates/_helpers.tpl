@@ -82,10 +82,12 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 # Members' credentials, by reference only: the Secrets that HarperClusters (spec.adminSecret) and HarperNodes
 # (spec.authorizationSecret) name are read by name, afresh each round. No list or watch: the operator caches
 # no Secret and cannot enumerate them (get reads a Secret whose name it knows; RBAC cannot narrow get by label).
-# create: the admin Secret it generates when none exists and no instance can hold another password.
+# create: the admin Secret it generates when none exists and no instance can hold another password; a managed
+# cluster's CA Secret (<cluster>-ca, never updated) and its members' certificates (<cluster>-tls).
+# update: <cluster>-tls only, when a certificate is added (scale-up), renewed or dropped (scale-down).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create"]
+  verbs: ["get", "create", "update"]
 # What it did and why, as `kubectl describe` shows. The same Event again is read by its name and its count
 # raised (patch), as Kubernetes' own recorder aggregates them, instead of a new object each round.
 - apiGroups: [""]

@@ -13,7 +13,7 @@ import java.util.Objects;
 /** The observed state of a HarperCluster, written by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "version", "members", "routesPendingRestart", "linksDown"})
+@JsonPropertyOrder({"observedGeneration", "phase", "conditions", "readyMembers", "version", "members", "routesPendingRestart", "linksDown", "tls"})
 public class HarperClusterStatus {
 
     @JsonPropertyDescription("The metadata.generation this status reflects")
@@ -44,6 +44,17 @@ public class HarperClusterStatus {
     @JsonPropertyDescription("Links between members that are down while both answer, since when, and the operator's last attempt to mend each; "
             + "at most 100, those down longest first (the others are tracked as these mend)")
     private List<LinkDownStatus> linksDown;
+
+    @JsonPropertyDescription("Managed clusters: when the CA and the members' certificates expire")
+    private TlsStatus tls;
+
+    public TlsStatus getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsStatus tls) {
+        this.tls = tls;
+    }
 
     public Long getObservedGeneration() {
         return observedGeneration;
@@ -115,11 +126,11 @@ public class HarperClusterStatus {
                 && phase == s.phase && Objects.equals(conditions, s.conditions)
                 && Objects.equals(readyMembers, s.readyMembers) && Objects.equals(version, s.version) && Objects.equals(members, s.members)
                 && Objects.equals(routesPendingRestart, s.routesPendingRestart)
-                && Objects.equals(linksDown, s.linksDown);
+                && Objects.equals(linksDown, s.linksDown) && Objects.equals(tls, s.tls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, phase, conditions, readyMembers, version, members, routesPendingRestart, linksDown);
+        return Objects.hash(observedGeneration, phase, conditions, readyMembers, version, members, routesPendingRestart, linksDown, tls);
     }
 }

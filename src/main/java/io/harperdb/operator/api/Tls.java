@@ -3,25 +3,59 @@ package io.harperdb.operator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.Objects;
 
-/** TLS between the members of a HarperCluster. */
+/**
+ * TLS between the members of a HarperCluster. The operator runs a CA per cluster and gives each managed
+ * member a certificate for its replication hostname, so verification works by default.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"verify", "certificateValidity", "renewBefore", "caValidity"})
+@ValidationRule(value = "duration(self.renewBefore) < duration(self.certificateValidity)",
+        message = "tls.renewBefore must be shorter than tls.certificateValidity")
+@ValidationRule(value = "duration(self.certificateValidity) <= duration(self.caValidity)",
+        message = "tls.certificateValidity must not be longer than tls.caValidity")
 public class Tls {
+    /** 365 days. */
+    public static final String DEFAULT_CERTIFICATE_VALIDITY = "8760h";
+    /** 30 days. */
+    public static final String DEFAULT_RENEW_BEFORE = "720h";
+    /** 10 years: the CA is not rotated by the operator (see docs/reference.md). */
+    public static final String DEFAULT_CA_VALIDITY = "87600h";
 
-    /**
-     * Off by default: HarperDB's instances serve their own self-signed certificates, and add_node with
-     * verify_tls true fails against those ("self-signed certificate in certificate chain"). Verification
-     * needs every member to have a certificate from a common CA.
-     */
-    @Default("false")
-    @JsonPropertyDescription("Whether members verify each other's certificates (HarperDB's verify_tls). "
-            + "Needs a certificate from a common CA on every member: HarperDB's own certificates are self-signed, "
-            + "and members that verify them cannot join each other")
-    private Boolean verify = false;
+    @Default("true")
+    @JsonPropertyDescription("Whether members verify each other's certificates (HarperDB's verify_tls). Managed members have "
+            + "certificates from the cluster's operator CA, so this works for them; an external member needs a certificate "
+            + "from a CA its peers trust")
+    private Boolean verify = true;
+
+    @Default(DEFAULT_CERTIFICATE_VALIDITY)
+    @Pattern(ApiPatterns.DURATION)
+    @Size(max = 64)
+    @ValidationRule(value = "duration(self) >= duration('1m')", message = "tls.certificateValidity must be at least 1m")
+    @JsonPropertyDescription("How long a managed member's certificate is valid, such as 8760h (365 days, the default)")
+    private String certificateValidity = DEFAULT_CERTIFICATE_VALIDITY;
+
+    @Default(DEFAULT_RENEW_BEFORE)
+    @Pattern(ApiPatterns.DURATION)
+    @Size(max = 64)
+    @JsonPropertyDescription("How long before its expiry a member's certificate is renewed (the pods then restart one at a time), "
+            + "such as 720h (30 days, the default)")
+    private String renewBefore = DEFAULT_RENEW_BEFORE;
+
+    @Default(DEFAULT_CA_VALIDITY)
+    @Pattern(ApiPatterns.DURATION)
+    @Size(max = 64)
+    @JsonPropertyDescription("How long the cluster's CA, made when the cluster is first reconciled, is valid, such as 87600h "
+            + "(10 years, the default); applies to a new CA only")
+    private String caValidity = DEFAULT_CA_VALIDITY;
 
     public Boolean getVerify() {
         return verify;
@@ -31,13 +65,38 @@ public class Tls {
         this.verify = verify;
     }
 
+    public String getCertificateValidity() {
+        return certificateValidity;
+    }
+
+    public void setCertificateValidity(String certificateValidity) {
+        this.certificateValidity = certificateValidity;
+    }
+
+    public String getRenewBefore() {
+        return renewBefore;
+    }
+
+    public void setRenewBefore(String renewBefore) {
+        this.renewBefore = renewBefore;
+    }
+
+    public String getCaValidity() {
+        return caValidity;
+    }
+
+    public void setCaValidity(String caValidity) {
+        this.caValidity = caValidity;
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Tls t && Objects.equals(verify, t.verify);
+        return o instanceof Tls t && Objects.equals(verify, t.verify) && Objects.equals(certificateValidity, t.certificateValidity)
+                && Objects.equals(renewBefore, t.renewBefore) && Objects.equals(caValidity, t.caValidity);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hashCode(verify);
+        return Objects.hash(verify, certificateValidity, renewBefore, caValidity);
     }
 }

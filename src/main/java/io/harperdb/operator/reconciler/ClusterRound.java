@@ -39,6 +39,8 @@ final class ClusterRound {
     ConfigurationProblem configurationProblem;
     /** Secrets by name, each read once in this round. */
     Function<String, Optional<Secret>> secrets = name -> Optional.empty();
+    /** Managed clusters: the members' certificates as this round left them (null: not managed, or the round stopped before). */
+    ManagedResources.Certificates certificates;
     /** The StatefulSet as it stands before this round writes it (null: none yet, or not managed). */
     StatefulSet currentStatefulSet;
 
@@ -123,8 +125,7 @@ final class ClusterRound {
         return new ClusterStatusBuilder.Round(members.staying(), observations, plan, results, writtenRoutes, generation, now)
                 .withLeavingPods(managed() ? stillLeaving : null)
                 .withClaimed(claimed)
-                .withDraining(List.copyOf(draining.values()))
-                .withTls(TlsVerification.condition(cluster, generation).orElse(null));
+                .withDraining(List.copyOf(draining.values()));
     }
 
     String describe() {

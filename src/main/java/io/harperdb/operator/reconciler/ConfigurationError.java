@@ -18,6 +18,10 @@ import java.util.Set;
 final class ConfigurationError {
     static final String REASON = "ConfigurationError";
     static final String ADMIN_SECRET_MISSING = "AdminSecretMissing";
+    /** The CA Secret is gone while the members' certificates it signed remain (see ManagedResources#ensureCertificates). */
+    static final String TLS_CA_MISSING = "CAMissing";
+    /** The CA Secret holds no usable CA. */
+    static final String TLS_CA_INVALID = "CAInvalid";
 
     private ConfigurationError() {
     }

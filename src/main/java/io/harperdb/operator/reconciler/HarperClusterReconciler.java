@@ -87,6 +87,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final ManagedResources managed;
     private final MemberAddressResolver addresses;
     private final List<Step> steps;
+    private final CertificateMetrics certificateMetrics;
     /**
      * By cluster UID, a status whose write failed (a 409 Conflict, say): the next round starts from it, so that what
      * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
@@ -97,6 +98,12 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses) {
+        this(observer, executor, backoff, clock, managed, addresses, CertificateMetrics.NONE);
+    }
+
+    public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
+                                   ManagedResources managed, MemberAddressResolver addresses, CertificateMetrics certificateMetrics) {
+        this.certificateMetrics = certificateMetrics;
         this.observer = observer;
         this.executor = executor;
         this.backoff = backoff;
@@ -233,6 +240,17 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
         round.configurationProblem = managed.ensureAdminSecret(client, round.cluster, round.secrets, current).orElse(null);
         if (round.configurationProblem != null) {
+            return;
+        }
+        // every ordinal the StatefulSet has or is about to have holds its certificate before the StatefulSet is written
+        StatefulSet existing = managed.existingStatefulSet(round.cluster, current);
+        int existingReplicas = existing == null || existing.getSpec().getReplicas() == null ? 0 : existing.getSpec().getReplicas();
+        try {
+            round.certificates = managed.ensureCertificates(client, round.cluster, round.secrets,
+                    Math.max(ManagedMembers.replicas(round.cluster), existingReplicas), round.now);
+            certificateMetrics.record(round.cluster, round.certificates);
+        } catch (ManagedResources.CertificatesProblem e) {
+            round.configurationProblem = e.problem();
             return;
         }
         // the pods are labelled before the client Service selects by that label, so that existing clusters keep serving
@@ -387,8 +405,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         }
         VersionGate.Decision versions = VersionGate.decide(round.cluster, round.currentStatefulSet, round.versions.values(), round.generation);
         round.versionCondition = versions.condition();
-        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, ManagedResources.Current.of(context),
-                versions.heldImage());
+        round.statefulSet = managed.ensureStatefulSet(context.getClient(), round.cluster, replicas, round.certificates.issued(),
+                ManagedResources.Current.of(context), versions.heldImage());
     }
 
     /** Managed clusters: data claims smaller than storage.size are resized where they can be ({@link VolumeExpansion}). */
@@ -421,6 +439,19 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             }
             round.status.setVersion(VersionGate.summary(round.versions.values()));
         }
+        round.status.setTls(tlsStatus(round));
+    }
+
+    /** This round's certificates; a round that stopped before them keeps what the previous status said. Pure. */
+    static io.harperdb.operator.api.TlsStatus tlsStatus(ClusterRound round) {
+        if (round.certificates == null) {
+            return round.managed() && round.previousStatus() != null ? round.previousStatus().getTls() : null;
+        }
+        io.harperdb.operator.api.TlsStatus tls = new io.harperdb.operator.api.TlsStatus();
+        tls.setCaExpiry(round.certificates.caExpiry().toString());
+        round.certificates.expiries().values().stream().min(Instant::compareTo).ifPresent(e -> tls.setCertificatesExpiry(e.toString()));
+        tls.setCertificatesIssued(round.certificates.issued());
+        return tls;
     }
 
     /** Deletes the next pod whose template is out of date, when the whole cluster is Ready (see {@link RollingRestart}). */

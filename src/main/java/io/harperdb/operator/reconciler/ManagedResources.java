@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.resources.AdminSecret;
+import io.harperdb.operator.resources.ClusterCertificates;
+import io.harperdb.operator.resources.MemberCertificates;
 import io.harperdb.operator.resources.ConfigurationException;
 import io.harperdb.operator.resources.DesiredDisruptionBudget;
 import io.harperdb.operator.resources.DesiredNetworkPolicy;
@@ -111,6 +113,93 @@ public class ManagedResources {
             }
         }
         return Optional.empty();
+    }
+
+    /** What {@link #ensureCertificates} found or did: the batch the pods must run, and the expiries (for status). */
+    public record Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries) {
+    }
+
+    /**
+     * The cluster's CA and its members' certificates ({@link MemberCertificates}), for ordinals {@code 0..ordinals-1}:
+     * the CA Secret is created when missing (never replaced or updated), unless the members' Secret exists (its
+     * certificates come from a CA that is gone: a new CA would be refused by every member not yet restarted, so the
+     * user chooses; problem {@value ConfigurationError#TLS_CA_MISSING}); a CA Secret that holds no usable CA is a
+     * problem too ({@value ConfigurationError#TLS_CA_INVALID}). The members' Secret is created or updated as
+     * {@link MemberCertificates#plan} says. Logs names only.
+     */
+    public Certificates ensureCertificates(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets,
+                                           int ordinals, java.time.Instant now) throws CertificatesProblem {
+        String namespace = cluster.getMetadata().getNamespace();
+        String clusterName = namespace + "/" + cluster.getMetadata().getName();
+        MemberCertificates.Settings settings = MemberCertificates.Settings.of(cluster.getSpec().getTls());
+        String caName = ResourceNames.caSecret(cluster);
+        String membersName = ResourceNames.certificatesSecret(cluster);
+        Optional<Secret> caSecret = secrets.apply(caName);
+        Secret current = secrets.apply(membersName).orElse(null);
+        ClusterCertificates.Issued authority;
+        if (caSecret.isPresent()) {
+            try {
+                authority = MemberCertificates.authority(caSecret.get());
+            } catch (IllegalArgumentException e) {
+                throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.TLS_CA_INVALID,
+                        "Secret " + caName + " holds no usable CA (" + e.getMessage() + "; keys " + MemberCertificates.CA_CERT_KEY + " and "
+                                + MemberCertificates.CA_KEY_KEY + ", PEM). The operator never replaces a CA that exists: fix it, or delete it"
+                                + " and Secret " + membersName + " to have a new CA and certificates issued (the pods then restart one at a time)")));
+            }
+        } else if (current != null) {
+            throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.TLS_CA_MISSING,
+                    "Secret " + caName + " does not exist, and Secret " + membersName + " holds certificates that its CA signed: a new CA"
+                            + " would not be trusted by the running members. Restore Secret " + caName + ", or delete Secret " + membersName
+                            + " to have a new CA and certificates issued (the pods then restart one at a time; while they do, restarted"
+                            + " and not yet restarted members refuse each other's links when tls.verify is true)")));
+        } else {
+            authority = MemberCertificates.newAuthority(cluster, now, settings);
+            try {
+                client.resource(MemberCertificates.authoritySecret(cluster, authority)).create();
+                LOG.info("cluster {}: CA Secret {} created (valid until {})", clusterName, caName, authority.notAfter());
+                events.normal(cluster, "CACreated", "Secret " + caName + " created with a new CA, valid until " + authority.notAfter());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // made meanwhile: that one stands
+                Secret made = client.secrets().inNamespace(namespace).withName(caName).get();
+                if (made == null) {
+                    throw e;
+                }
+                authority = MemberCertificates.authority(made);
+            }
+        }
+        MemberCertificates.Plan plan = MemberCertificates.plan(cluster, authority, current, ordinals, now, settings);
+        if (plan.changed() || current == null) {
+            Secret desired = MemberCertificates.certificatesSecret(cluster, plan, current);
+            if (current == null) {
+                client.resource(desired).create();
+            } else {
+                client.resource(desired).update();    // with the resourceVersion read: a concurrent change fails it, retried next round
+            }
+            LOG.info("cluster {}: Secret {} {} (batch {}; renewed {}, added {}, removed {})", clusterName, membersName,
+                    current == null ? "created" : "updated", plan.issued(), plan.renewed(), plan.added(), plan.removed());
+            if (!plan.renewed().isEmpty()) {
+                events.normal(cluster, "CertificatesRenewed", "certificates of " + String.join(", ", plan.renewed())
+                        + " renewed (Secret " + membersName + "); the pods restart one at a time to use them");
+            }
+        }
+        return new Certificates(plan.issued(), authority.notAfter(), plan.expiries());
+    }
+
+    /** A problem of the cluster's TLS Secrets that stops the round, as {@link ConfigurationProblem}. */
+    public static final class CertificatesProblem extends Exception {
+        private final transient ConfigurationProblem problem;
+
+        CertificatesProblem(ConfigurationProblem problem) {
+            super(problem.reason());
+            this.problem = problem;
+        }
+
+        public ConfigurationProblem problem() {
+            return problem;
+        }
     }
 
     /**
@@ -256,19 +345,22 @@ public class ManagedResources {
      * leave the mesh). The template is compared by its hash, the fields the API server defaults aside.
      * Selector, serviceName and volumeClaimTemplates are immutable and left as created.
      */
-    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current) {
-        return ensureStatefulSet(client, cluster, replicas, current, null);
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, String certificatesIssued,
+                                         Current current) {
+        return ensureStatefulSet(client, cluster, replicas, certificatesIssued, current, null);
     }
 
     /** @param heldImage the HarperDB image to keep instead of the spec's ({@link VersionGate}); null: the spec's */
-    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, Current current, String heldImage) {
+    public StatefulSet ensureStatefulSet(KubernetesClient client, HarperCluster cluster, int replicas, String certificatesIssued,
+                                         Current current, String heldImage) {
         HarperCluster building = cluster;
         if (heldImage != null) {
             building = client.getKubernetesSerialization().clone(cluster);
             building.getSpec().getInstances().setImage(heldImage);
         }
         // `kubectl rollout restart` edits the stored template: kept, so that it rolls the pods instead of being reverted
-        StatefulSet desired = statefulSets.build(building, DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
+        StatefulSet desired = statefulSets.build(building, certificatesIssued,
+                DesiredStatefulSet.kubectlRestartedAt(existingStatefulSet(cluster, current)));
         desired.getSpec().setReplicas(replicas);
         return ensure(client, cluster, desired, current,
                 (existing, d) -> Objects.equals(existing.getSpec().getReplicas(), d.getSpec().getReplicas())

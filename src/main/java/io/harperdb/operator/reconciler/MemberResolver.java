@@ -199,8 +199,9 @@ public final class MemberResolver {
         }
     }
 
+    /** spec.tls.verify; true when absent (the default: managed members have certificates from the cluster's CA). */
     static boolean clusterVerifiesTls(HarperCluster cluster) {
-        return cluster.getSpec().getTls() != null && Boolean.TRUE.equals(cluster.getSpec().getTls().getVerify());
+        return cluster.getSpec().getTls() == null || !Boolean.FALSE.equals(cluster.getSpec().getTls().getVerify());
     }
 
     static List<Subscription> subscriptions(List<io.harperdb.operator.api.Subscription> declared) {

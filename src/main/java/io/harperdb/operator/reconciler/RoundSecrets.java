@@ -15,8 +15,9 @@ import java.util.function.Function;
  * narrow those by label, so an informer with a label selector (for the Secrets the operator generates)
  * would still need the grant on every Secret. The Secrets it reads are named: {@code spec.adminSecret}
  * of a HarperCluster (or the generated {@code <cluster>-admin}) and {@code spec.authorizationSecret} of a
- * HarperNode. So it reads them with {@code get} by name, which is all the chart grants (with
- * {@code create} for the generated admin Secret).
+ * HarperNode, and a managed cluster's {@code <cluster>-ca} and {@code <cluster>-tls}. So it reads them with
+ * {@code get} by name, which is all the chart grants for reading (with {@code create} for the Secrets it generates
+ * and {@code update} for the members' certificates).
  *
  * <p>Each round reads every named Secret afresh, so a changed password or a Secret created after its
  * HarperNode is used at the next round: within {@code spec.pollInterval} (default 30s) when the cluster

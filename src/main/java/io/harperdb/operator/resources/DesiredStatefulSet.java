@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.harperdb.operator.OperatorBuild;
@@ -85,15 +86,25 @@ public final class DesiredStatefulSet {
         return sidecarImage;
     }
 
+    /** The StatefulSet with no batch of certificates named (to check that one can be built). */
     public StatefulSet build(HarperCluster cluster) {
         return build(cluster, null);
     }
 
     /**
+     * @param certificatesIssued the batch of the members' certificates ({@link MemberCertificates#ISSUED_ANNOTATION}),
+     *                           copied into the pod template so that a renewal restarts the pods; null for none
+     */
+    public StatefulSet build(HarperCluster cluster, String certificatesIssued) {
+        return build(cluster, certificatesIssued, null);
+    }
+
+    /**
+     * @param certificatesIssued as above
      * @param kubectlRestartedAt the {@value #KUBECTL_RESTARTED_AT_ANNOTATION} of the stored StatefulSet's template, kept
      *                           in the new one (null: none)
      */
-    public StatefulSet build(HarperCluster cluster, String kubectlRestartedAt) {
+    public StatefulSet build(HarperCluster cluster, String certificatesIssued, String kubectlRestartedAt) {
         Instances instances = instances(cluster);
         Storage storage = instances.getStorage() == null ? new Storage() : instances.getStorage();
         return new StatefulSetBuilder()
@@ -113,17 +124,20 @@ public final class DesiredStatefulSet {
                 .withWhenDeleted(RETAIN)
                 .withWhenScaled(Boolean.TRUE.equals(storage.getDeleteClaimsOnScaleDown()) ? DELETE : RETAIN)
                 .endPersistentVolumeClaimRetentionPolicy()
-                .withTemplate(podTemplate(cluster, instances, kubectlRestartedAt))
+                .withTemplate(podTemplate(cluster, instances, certificatesIssued, kubectlRestartedAt))
                 .withVolumeClaimTemplates(dataClaim(cluster, storage))
                 .endSpec()
                 .build();
     }
 
     /** The pod template, its {@link TemplateHash} in its annotations. */
-    PodTemplateSpec podTemplate(HarperCluster cluster, Instances instances, String kubectlRestartedAt) {
+    PodTemplateSpec podTemplate(HarperCluster cluster, Instances instances, String certificatesIssued, String kubectlRestartedAt) {
         List<Container> containers = new ArrayList<>();
         containers.add(HarperContainer.build(cluster, instances));
         List<Volume> volumes = new ArrayList<>();
+        // 0440 and the pod's fsGroup: readable by HarperDB's user, not by others
+        volumes.add(new VolumeBuilder().withName(HarperContainer.TLS_VOLUME).withNewSecret()
+                .withSecretName(ResourceNames.certificatesSecret(cluster)).withDefaultMode(0440).endSecret().build());
         if (sidecarEnabled(instances)) {
             if (!sidecarImage.usable()) {
                 throw new ConfigurationException("HarperCluster " + ResourceNames.name(cluster)
@@ -143,6 +157,9 @@ public final class DesiredStatefulSet {
         }
         if (kubectlRestartedAt != null && !kubectlRestartedAt.isEmpty()) {
             annotations.put(KUBECTL_RESTARTED_AT_ANNOTATION, kubectlRestartedAt);
+        }
+        if (certificatesIssued != null) {
+            annotations.put(MemberCertificates.ISSUED_ANNOTATION, certificatesIssued);
         }
         PodTemplateSpec template = new PodTemplateSpecBuilder()
                 .withNewMetadata()

@@ -37,6 +37,9 @@ public final class HarperContainer {
     public static final String DATA_VOLUME = "data";
     public static final String DATA_PATH = "/home/harperdb/hdb";
     public static final String HEALTH_PATH = "/health";
+    /** The members' certificates ({@link MemberCertificates}), mounted read-only; not under the data volume. */
+    public static final String TLS_VOLUME = "tls";
+    public static final String TLS_PATH = "/etc/harperdb/tls";
 
     /** Set from the pod's name, so that the next variable can derive the pod's own hostname from it. */
     public static final String POD_NAME = "POD_NAME";
@@ -57,7 +60,9 @@ public final class HarperContainer {
                 .withEnv(PodCustomization.env(env(cluster, instances), instances.getPodTemplate()))
                 .withResources(copy(resources(instances)))
                 .withVolumeMounts(PodCustomization.volumeMounts(List.of(new VolumeMountBuilder()
-                        .withName(DATA_VOLUME).withMountPath(DATA_PATH).build()), instances.getPodTemplate()))
+                        .withName(DATA_VOLUME).withMountPath(DATA_PATH).build(),
+                        new VolumeMountBuilder().withName(TLS_VOLUME).withMountPath(TLS_PATH).withReadOnly(true).build()),
+                        instances.getPodTemplate()))
                 // An install (first start) or a large database's start can take minutes: the startup probe
                 // holds liveness off for up to 10 minutes.
                 .withStartupProbe(health(10, 60))
@@ -124,6 +129,11 @@ public final class HarperContainer {
         if (!HarperConfig.sets(config, "localStudio.enabled")) {
             env.add(value("LOCALSTUDIO_ENABLED", "false"));
         }
+        // The pod's own certificate for its replication hostname and the cluster's CA (HarperDB's tls.certificate,
+        // tls.privateKey and tls.certificateAuthority), from the Secret that holds every ordinal's: $(POD_NAME) picks.
+        env.add(value("TLS_CERTIFICATE", TLS_PATH + "/$(" + POD_NAME + ")" + MemberCertificates.CERT_SUFFIX));
+        env.add(value("TLS_PRIVATEKEY", TLS_PATH + "/$(" + POD_NAME + ")" + MemberCertificates.KEY_SUFFIX));
+        env.add(value("TLS_CERTIFICATEAUTHORITY", TLS_PATH + "/" + MemberCertificates.TRUSTED_CA_KEY));
         // Logs to stdout too, for kubectl logs.
         if (!HarperConfig.sets(config, "logging.stdStreams")) {
             env.add(value("LOGGING_STDSTREAMS", "true"));

@@ -8,7 +8,7 @@ import java.util.Map;
  * Names and labels of the resources the operator owns for a cluster's managed instances. For a
  * cluster {@code demo}: StatefulSet {@code demo}, pods {@code demo-0..}, headless Service
  * {@code demo-hdb}, client Service {@code demo}, PodDisruptionBudget {@code demo}, admin Secret
- * {@code spec.adminSecret} or {@code demo-admin}.
+ * {@code spec.adminSecret} or {@code demo-admin}, CA Secret {@code demo-ca}, members' certificates {@code demo-tls}.
  */
 public final class ResourceNames {
     public static final String LABEL_NAME = "app.kubernetes.io/name";
@@ -28,6 +28,8 @@ public final class ResourceNames {
 
     static final String HEADLESS_SUFFIX = "-hdb";
     static final String ADMIN_SECRET_SUFFIX = "-admin";
+    static final String CA_SECRET_SUFFIX = "-ca";
+    static final String CERTIFICATES_SECRET_SUFFIX = "-tls";
 
     private ResourceNames() {
     }
@@ -54,6 +56,16 @@ public final class ResourceNames {
     public static String adminSecret(HarperCluster cluster) {
         String named = cluster.getSpec() == null ? null : cluster.getSpec().getAdminSecret();
         return named != null && !named.isBlank() ? named : name(cluster) + ADMIN_SECRET_SUFFIX;
+    }
+
+    /** The cluster's CA (see {@link MemberCertificates}): {@code <cluster>-ca}. */
+    public static String caSecret(HarperCluster cluster) {
+        return name(cluster) + CA_SECRET_SUFFIX;
+    }
+
+    /** The members' certificates, which the pods mount (see {@link MemberCertificates}): {@code <cluster>-tls}. */
+    public static String certificatesSecret(HarperCluster cluster) {
+        return name(cluster) + CERTIFICATES_SECRET_SUFFIX;
     }
 
     public static String pod(HarperCluster cluster, int ordinal) {

@@ -61,9 +61,12 @@ class CrdSchemaValidationTest {
         JsonNode spec = stored.path("spec");
         assertThat(spec.has("instances")).isFalse();
         assertThat(spec.path("pollInterval").asText()).isEqualTo("30s");
-        // Off: HarperDB's own certificates are self-signed, and add_node with verify_tls true fails against them.
+        // On: managed members have certificates from the cluster's CA; a year each, renewed a month ahead; a 10-year CA.
         assertThat(spec.path("tls").path("verify").isBoolean()).isTrue();
-        assertThat(spec.path("tls").path("verify").asBoolean()).isFalse();
+        assertThat(spec.path("tls").path("verify").asBoolean()).isTrue();
+        assertThat(spec.path("tls").path("certificateValidity").asText()).isEqualTo("8760h");
+        assertThat(spec.path("tls").path("renewBefore").asText()).isEqualTo("720h");
+        assertThat(spec.path("tls").path("caValidity").asText()).isEqualTo("87600h");
         assertThat(spec.path("replication").path("databases").toString()).isEqualTo("[\"*\"]");
         assertThat(spec.path("replication").path("pruneUnknownNodes").asBoolean(true)).isFalse();
 

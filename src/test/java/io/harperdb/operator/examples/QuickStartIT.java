@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's quick start, run the way a user's cluster runs it: the Secret command, then
  * {@code examples/managed-cluster.yaml} as written; the pods run from what the operator generated
- * (pod-contract tier). Ready 3/3, and a record written on one pod is read on the others.
+ * (pod-contract tier). Ready 3/3 with TLS verification on (the members' certificates from the cluster's CA), and a
+ * record written on one pod is read on the others.
  */
 class QuickStartIT {
     private PodContract k8s;
@@ -45,7 +46,21 @@ class QuickStartIT {
             assertThat(demo.getStatus().getReadyMembers()).isEqualTo("3/3");
         });
 
+        // the mesh formed with verification on: every link was asked for with verify_tls true, and the members
+        // present certificates from the cluster's CA (cluster_status' ca_info)
+        List<JsonNode> linkRequests = new java.util.ArrayList<>();
+        k8s.harperCalls().writes().forEach(c -> {
+            if (c.operation().equals("add_node")) {
+                linkRequests.add(c.body());
+            } else if (c.operation().equals("configure_cluster")) {
+                c.body().path("connections").forEach(linkRequests::add);
+            }
+        });
+        assertThat(linkRequests).isNotEmpty().allSatisfy(r -> assertThat(r.path("verify_tls").asBoolean(false)).as("%s", r).isTrue());
         String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
+        JsonNode status = k8s.call(pod0, "admin", password, Map.of("operation", "cluster_status"));
+        assertThat(status.path("connections")).hasSize(2).allSatisfy(c ->
+                assertThat(c.path("ca_info").toString()).as("%s", c).contains("harperdb-operator CA default/demo"));
         k8s.call(pod0, "admin", password, Map.of("operation", "create_table", "database", "data", "table", "quickstart",
                 "primary_key", "id"));
         k8s.call(pod0, "admin", password, Map.of("operation", "insert", "database", "data", "table", "quickstart",

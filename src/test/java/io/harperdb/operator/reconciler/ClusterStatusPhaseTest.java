@@ -113,9 +113,6 @@ class ClusterStatusPhaseTest {
                 new Case("a managed cluster waiting for a leaving pod to be out of the mesh", r -> r.withLeavingPods(List.of("demo-3")),
                         Phase.RECONCILING, "3/3", Map.of(Conditions.READY, "True/AllMembersReady", Conditions.SCALING, "True/RemovingMembers")),
                 new Case("a cluster without managed instances", r -> r, Phase.READY, "3/3", Map.of(Conditions.READY, "True/AllMembersReady")),
-                new Case("managed instances that verify TLS", r -> r.withLeavingPods(List.of())
-                        .withTls(TlsVerification.condition(tlsVerifying(), 1).orElseThrow()), Phase.READY, "3/3",
-                        Map.of(Conditions.TLS_VERIFICATION, "False/" + TlsVerification.SELF_SIGNED, Conditions.SCALING, "False/AtDesiredReplicas")),
                 new Case("a configuration error", r -> ClusterStatusBuilder.Round.stopped(2, Instant.EPOCH, false, ConfigurationProblem.of("OPERATOR_IMAGE is bad")),
                         Phase.FAILED, "3/3", Map.of(Conditions.READY, "False/" + ConfigurationError.REASON,
                         Conditions.RECONCILED, "False/" + ConfigurationError.REASON, Conditions.PAUSED, "False/ReconciliationActive",
@@ -158,12 +155,6 @@ class ClusterStatusPhaseTest {
         });
         assertThat(ClusterStatusBuilder.linksDown(status)).isEqualTo(down);
         assertThat(ClusterStatusBuilder.cluster(status, round).getLinksDown()).as("none down: none kept").isNull();
-    }
-
-    private static io.harperdb.operator.api.HarperCluster tlsVerifying() {
-        io.harperdb.operator.api.HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
-        cluster.getSpec().getTls().setVerify(true);
-        return cluster;
     }
 
     private static ClusterStatusBuilder.Round round(Row row) {

@@ -171,24 +171,6 @@ class ManagedClusterConfigurationTest {
         assertNothingThrown();
     }
 
-    @Test
-    void aManagedClusterThatVerifiesTlsSaysWhyItCannotMesh() {
-        startOperator(new DesiredStatefulSet(RunningOperator.SIDECAR_IMAGE));
-        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
-        cluster.getSpec().getTls().setVerify(true);
-        user.resource(cluster).create();
-
-        HarperCluster reported = awaitCluster(c -> c.getStatus().getConditions() != null
-                && c.getStatus().getConditions().stream().anyMatch(x -> Conditions.TLS_VERIFICATION.equals(x.getType())));
-        Condition tls = MisconfiguredMembersTest.condition(reported, Conditions.TLS_VERIFICATION);
-        assertThat(tls.getStatus()).isEqualTo("False");
-        assertThat(tls.getReason()).isEqualTo("SelfSignedCertificates");
-        assertThat(tls.getMessage()).contains("self-signed").contains("Set spec.tls.verify to false");
-
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getTls().setVerify(false));
-        awaitCluster(c -> c.getStatus().getConditions().stream().noneMatch(x -> Conditions.TLS_VERIFICATION.equals(x.getType())));
-    }
-
     private void startOperator(DesiredStatefulSet statefulSets) {
         operator = new HarperOperator(kubernetes.client(), new OperatorSettings(Set.of(), false, "lock", null, 0),
                 new HarperClientFactory(RunningOperator.TEST_TIMEOUTS), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),

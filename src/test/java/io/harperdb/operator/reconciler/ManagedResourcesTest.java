@@ -193,7 +193,7 @@ class ManagedResourcesTest {
         Secret now = secret("my-admin");
         assertThat(now.getMetadata().getResourceVersion()).isEqualTo(mine.getMetadata().getResourceVersion());
         assertThat(secret("demo-admin")).isNull();
-        assertThat(kubernetes.writes()).noneMatch(r -> r.path().contains("/secrets"));
+        assertThat(kubernetes.writes()).noneMatch(r -> r.path().contains("/secrets/my-admin"));
     }
 
     @Test

@@ -80,8 +80,12 @@ class OwnedResourcesFromCachesTest {
         assertThat(statusReads()).as("rounds ran meanwhile").isGreaterThan(roundsBefore + 2);
         assertThat(requests).as("no GET of an owned object: they come from the informers").noneMatch(r -> r.path().matches(OWNED_BY_NAME));
         assertThat(requests).as("nothing written").allMatch(MockKubernetes.Request::isRead);
-        assertThat(requests).as("per round, one GET of the admin Secret by name (RoundSecrets) and nothing else")
-                .allSatisfy(r -> assertThat(r.path()).isEqualTo("/api/v1/namespaces/" + NAMESPACE + "/secrets/demo-admin"));
+        assertThat(requests).as("per round, one GET by name (RoundSecrets) of the admin Secret, the CA and the members' certificates,"
+                        + " and nothing else")
+                .allSatisfy(r -> assertThat(r.path()).isIn("/api/v1/namespaces/" + NAMESPACE + "/secrets/demo-admin",
+                        "/api/v1/namespaces/" + NAMESPACE + "/secrets/demo-ca", "/api/v1/namespaces/" + NAMESPACE + "/secrets/demo-tls"));
+        assertThat(requests.stream().filter(r -> r.path().endsWith("/secrets/demo-ca")).count())
+                .isEqualTo(requests.stream().filter(r -> r.path().endsWith("/secrets/demo-admin")).count());
     }
 
     private void createReadyCluster(String pollInterval) {

@@ -3,18 +3,15 @@ package io.harperdb.operator.reconciler;
 import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.harperdb.operator.api.HarperCluster;
-import io.harperdb.operator.api.HarperClusterStatus;
 import io.harperdb.operator.api.Instances;
 import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.client.NodeAuthorization;
 import io.harperdb.replication.plan.PlannedOperation;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import okhttp3.mockwebserver.MockResponse;
@@ -22,8 +19,8 @@ import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
 
 /**
- * verify_tls while HarperDB's instances only have their own self-signed certificates: off unless asked for,
- * and when asked for on managed instances, a condition and the failed add_node say why they cannot mesh.
+ * verify_tls: on unless turned off (managed members have certificates from the cluster's CA); an add_node refused for a
+ * certificate (a member with HarperDB's own self-signed ones) says what to do.
  */
 class TlsVerificationTest {
     /** What HarperDB 4.7.29 answers to add_node with verify_tls true between freshly installed instances. */
@@ -31,38 +28,16 @@ class TlsVerificationTest {
             + "certificate in certificate chain and connection was required to sign certificate\"}";
 
     @Test
-    void aClusterThatSaysNothingAboutTlsDoesNotVerify() {
+    void aClusterThatSaysNothingAboutTlsVerifies() {
         KubernetesSerialization json = new KubernetesSerialization();
         for (String spec : List.of("{}", "{\"tls\":{}}", "{\"tls\":null}")) {
             HarperCluster cluster = json.unmarshal("{\"apiVersion\":\"harperdb.io/v1alpha1\",\"kind\":\"HarperCluster\","
                     + "\"metadata\":{\"name\":\"demo\",\"namespace\":\"test\"},\"spec\":" + spec + "}", HarperCluster.class);
-            assertThat(MemberResolver.clusterVerifiesTls(cluster)).as(spec).isFalse();
+            assertThat(MemberResolver.clusterVerifiesTls(cluster)).as(spec).isTrue();
         }
-        HarperCluster verifying = Resources.cluster("demo");
-        verifying.getSpec().getTls().setVerify(true);
-        assertThat(MemberResolver.clusterVerifiesTls(verifying)).isTrue();
-    }
-
-    @Test
-    void aManagedClusterThatVerifiesSaysWhyItCannotMesh() {
-        HarperCluster cluster = managed(true);
-
-        Condition condition = TlsVerification.condition(cluster, 4).orElseThrow();
-        assertThat(condition.getType()).isEqualTo("TlsVerification");
-        assertThat(condition.getStatus()).isEqualTo("False");
-        assertThat(condition.getReason()).isEqualTo("SelfSignedCertificates");
-        assertThat(condition.getMessage()).contains("spec.tls.verify is true", "self-signed", "Set spec.tls.verify to false", "common CA");
-        assertThat(condition.getObservedGeneration()).isEqualTo(4L);
-
-        assertThat(TlsVerification.condition(managed(false), 4)).isEmpty();
-        HarperCluster nodesOnly = Resources.cluster("shop");    // its members may well have certificates from a CA
-        nodesOnly.getSpec().getTls().setVerify(true);
-        assertThat(TlsVerification.condition(nodesOnly, 4)).isEmpty();
-
-        HarperClusterStatus status = new HarperClusterStatus();
-        status.setConditions(List.of(Conditions.of(Conditions.READY, false, "MembersNotReady", "", 4L)));
-        assertThat(TlsVerification.withCondition(null, status, cluster, 4, Instant.EPOCH).getConditions())
-                .extracting(Condition::getType).containsExactly("Ready", "TlsVerification");
+        HarperCluster notVerifying = Resources.cluster("demo");
+        notVerifying.getSpec().getTls().setVerify(false);
+        assertThat(MemberResolver.clusterVerifiesTls(notVerifying)).isFalse();
     }
 
     @Test
@@ -105,7 +80,7 @@ class TlsVerificationTest {
             assertThat(events).singleElement().satisfies(e -> {
                 assertThat(e.getType()).isEqualTo("Warning");
                 assertThat(e.getReason()).isEqualTo("OperationFailed");
-                assertThat(e.getMessage()).startsWith("add_node demo-1 on demo-0").contains("self-signed").contains("spec.tls.verify")
+                assertThat(e.getMessage()).startsWith("add_node demo-1 on demo-0").contains("self-signed").contains("spec.tls.verify").contains("<cluster>-ca")
                         .doesNotContain("s3cret-Pa55");
             });
         }

@@ -186,10 +186,8 @@ class DesiredStatefulSetTest {
         assertThat(harper.getImage()).isEqualTo("harperdb/harperdb:4.7.29");
         assertThat(harper.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
                 .containsExactly("operations=9925", "http=9926", "replication=9933");
-        assertThat(harper.getVolumeMounts()).singleElement().satisfies(m -> {
-            assertThat(m.getName()).isEqualTo("data");
-            assertThat(m.getMountPath()).isEqualTo("/home/harperdb/hdb");
-        });
+        assertThat(harper.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+                .containsExactly("data:/home/harperdb/hdb:null", "tls:/etc/harperdb/tls:true");
     }
 
     @Test
@@ -249,6 +247,19 @@ class DesiredStatefulSetTest {
     }
 
     @Test
+    void aNewBatchOfCertificatesIsANewPodTemplate() {
+        StatefulSet first = builder.build(Clusters.demo(), "2026-12-03T04:00:00Z");
+        StatefulSet renewed = builder.build(Clusters.demo(), "2027-11-03T04:00:00Z");
+
+        assertThat(first.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(MemberCertificates.ISSUED_ANNOTATION, "2026-12-03T04:00:00Z");
+        assertThat(TemplateHash.desired(renewed)).isNotEqualTo(TemplateHash.desired(first));
+        assertThat(TemplateHash.desired(builder.build(Clusters.demo(), "2026-12-03T04:00:00Z"))).isEqualTo(TemplateHash.desired(first));
+        assertThat(builder.build(Clusters.demo()).getSpec().getTemplate().getMetadata().getAnnotations())
+                .doesNotContainKey(MemberCertificates.ISSUED_ANNOTATION);
+    }
+
+    @Test
     void aDisabledSidecarLeavesHarperDbAlone() {
         HarperCluster cluster = Clusters.demo();
         cluster.getSpec().getInstances().setSidecar(new Sidecar());
@@ -256,7 +267,7 @@ class DesiredStatefulSetTest {
         StatefulSet sts = builder.build(cluster);
 
         assertThat(sts.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getName).containsExactly("harperdb");
-        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).isEmpty();
+        assertThat(sts.getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("tls");
         assertThat(harper(sts).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
         // Without a sidecar the operator's image is not needed.
         assertThat(new DesiredStatefulSet(null).build(cluster).getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
@@ -412,10 +423,10 @@ class DesiredStatefulSetTest {
         StatefulSet plain = builder.build(cluster);
         assertThat(DesiredStatefulSet.kubectlRestartedAt(plain)).isNull();
 
-        StatefulSet kept = builder.build(cluster, "2026-12-03T04:00:00+00:00");
+        StatefulSet kept = builder.build(cluster, null, "2026-12-03T04:00:00+00:00");
 
         assertThat(DesiredStatefulSet.kubectlRestartedAt(kept)).isEqualTo("2026-12-03T04:00:00+00:00");
         assertThat(TemplateHash.desired(kept)).isNotEqualTo(TemplateHash.desired(plain));
-        assertThat(TemplateHash.desired(builder.build(cluster, "2026-12-03T04:00:00+00:00"))).isEqualTo(TemplateHash.desired(kept));
+        assertThat(TemplateHash.desired(builder.build(cluster, null, "2026-12-03T04:00:00+00:00"))).isEqualTo(TemplateHash.desired(kept));
     }
 }

@@ -112,6 +112,15 @@ public final class PodKubelet implements AutoCloseable {
      * @return its address
      */
     public String runHost(String hostname, String username, String password, boolean https) {
+        return runHost(hostname, username, password, https, null);
+    }
+
+    /**
+     * As {@link #runHost(String, String, String, boolean)}, with replication certificates of its own when {@code tlsSecret}
+     * names a Secret (keys tls.crt, tls.key and ca.crt): mounted at /etc/harperdb/tls and given to HarperDB as its
+     * tls.certificate, tls.privateKey and tls.certificateAuthority.
+     */
+    public String runHost(String hostname, String username, String password, boolean https, String tlsSecret) {
         String ip = network.address("host/" + hostname);
         network.publish("host/" + hostname, List.of(hostname));
         Container container = new ContainerBuilder()
@@ -133,11 +142,21 @@ public final class PodKubelet implements AutoCloseable {
                 .addNewVolumeMount().withName("data").withMountPath("/home/harperdb/hdb").endVolumeMount()
                 .withNewReadinessProbe().withNewTcpSocket().withNewPort(9925).endTcpSocket().withPeriodSeconds(1).endReadinessProbe()
                 .build();
+        if (tlsSecret != null) {
+            container.getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("TLS_CERTIFICATE", "/etc/harperdb/tls/tls.crt", null));
+            container.getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("TLS_PRIVATEKEY", "/etc/harperdb/tls/tls.key", null));
+            container.getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("TLS_CERTIFICATEAUTHORITY", "/etc/harperdb/tls/ca.crt", null));
+            container.getVolumeMounts().add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("tls")
+                    .withMountPath("/etc/harperdb/tls").build());
+        }
         Pod pod = new PodBuilder().withNewMetadata().withName(hostname).withNamespace(namespace).endMetadata()
                 .withNewSpec().withContainers(container)
                 .addToVolumes(new VolumeBuilder().withName("data").withNewPersistentVolumeClaim().withClaimName("host-" + hostname.replace('.', '-'))
                         .endPersistentVolumeClaim().build())
                 .endSpec().build();
+        if (tlsSecret != null) {
+            pod.getSpec().getVolumes().add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(tlsSecret).endSecret().build());
+        }
         RunningPod host = new RunningPod(pod, ip, dir.resolve("hosts").resolve(hostname.replace('.', '-')), dir.resolve("claims"),
                 network.hostsFile(), objects(), this::image);
         hosts.put(hostname, host);

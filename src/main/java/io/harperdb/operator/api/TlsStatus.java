@@ -1,0 +1,60 @@
+package io.harperdb.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.Objects;
+
+/** The certificates of a cluster's managed members, as the operator last issued them. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"caExpiry", "certificatesExpiry", "certificatesIssued"})
+public class TlsStatus {
+
+    @JsonPropertyDescription("When the cluster's CA (Secret <cluster>-ca) expires (RFC 3339); the operator does not renew it")
+    private String caExpiry;
+
+    @JsonPropertyDescription("When the first of the members' certificates (Secret <cluster>-tls) expires (RFC 3339); "
+            + "they are renewed spec.tls.renewBefore ahead")
+    private String certificatesExpiry;
+
+    @JsonPropertyDescription("The batch of the members' certificates the pods are to run (the time of the last renewal)")
+    private String certificatesIssued;
+
+    public String getCaExpiry() {
+        return caExpiry;
+    }
+
+    public void setCaExpiry(String caExpiry) {
+        this.caExpiry = caExpiry;
+    }
+
+    public String getCertificatesExpiry() {
+        return certificatesExpiry;
+    }
+
+    public void setCertificatesExpiry(String certificatesExpiry) {
+        this.certificatesExpiry = certificatesExpiry;
+    }
+
+    public String getCertificatesIssued() {
+        return certificatesIssued;
+    }
+
+    public void setCertificatesIssued(String certificatesIssued) {
+        this.certificatesIssued = certificatesIssued;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TlsStatus t && Objects.equals(caExpiry, t.caExpiry) && Objects.equals(certificatesExpiry, t.certificatesExpiry)
+                && Objects.equals(certificatesIssued, t.certificatesIssued);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(caExpiry, certificatesExpiry, certificatesIssued);
+    }
+}
