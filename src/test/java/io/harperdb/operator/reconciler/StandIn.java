@@ -15,6 +15,8 @@ import okhttp3.mockwebserver.RecordedRequest;
 /**
  * A HarperDB Operations API stood in by MockWebServer: hdb_nodes holds a full record of each given peer, and
  * cluster_status shows every link connected or every link down; any other operation succeeds. Records the operations it was sent.
+ * What it answers can be changed while it runs: the peers cluster_status lists, those hdb_nodes holds, the routes
+ * cluster_get_routes answers, and whether it answers 500 to everything.
  */
 final class StandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,8 +24,14 @@ final class StandIn implements AutoCloseable {
     private final MockWebServer server = new MockWebServer();
     private final List<String> operations = new CopyOnWriteArrayList<>();
     private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    private volatile List<String> statusPeers;
+    private volatile List<String> recordPeers;
+    private volatile List<String> routes = List.of();
+    private volatile boolean failing;
 
     StandIn(String nodeName, List<String> peers, boolean connected) {
+        statusPeers = List.copyOf(peers);
+        recordPeers = List.copyOf(peers);
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -36,15 +44,18 @@ final class StandIn implements AutoCloseable {
                     return new MockResponse().setResponseCode(400).setBody("{\"error\":\"not JSON\"}");
                 }
                 operations.add(operation);
+                if (failing) {
+                    return new MockResponse().setResponseCode(500).setBody("{\"error\":\"internal error\"}");
+                }
                 Object body = switch (operation) {
-                    case "cluster_status" -> Map.of("node_name", nodeName, "is_enabled", true, "connections", peers.stream()
+                    case "cluster_status" -> Map.of("node_name", nodeName, "is_enabled", true, "connections", statusPeers.stream()
                             .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true,
                                     "database_sockets", List.of(Map.of("database", "system", "connected", connected))))
                             .toList());
                     // system.hdb_nodes: its own record and one full record per peer
-                    case "search_by_value" -> java.util.stream.Stream.concat(java.util.stream.Stream.of(nodeName), peers.stream())
+                    case "search_by_value" -> java.util.stream.Stream.concat(java.util.stream.Stream.of(nodeName), recordPeers.stream())
                             .map(p -> Map.of("name", p, "url", "wss://" + p + ":9933", "replicates", true)).toList();
-                    case "cluster_get_routes" -> List.of();
+                    case "cluster_get_routes" -> routes;
                     default -> Map.of("message", "Successfully completed " + operation);
                 };
                 try {
@@ -64,6 +75,31 @@ final class StandIn implements AutoCloseable {
 
     String url() {
         return server.url("/").toString();
+    }
+
+    /** From now on cluster_status lists these peers. */
+    void statusPeers(List<String> peers) {
+        statusPeers = List.copyOf(peers);
+    }
+
+    /** From now on hdb_nodes holds a full record of these peers (and its own). */
+    void recordPeers(List<String> peers) {
+        recordPeers = List.copyOf(peers);
+    }
+
+    /** From now on cluster_get_routes answers these (string routes). */
+    void routes(List<String> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /** From now on every operation is answered 500 (or again as before). */
+    void failing(boolean failing) {
+        this.failing = failing;
+    }
+
+    /** How many times it was sent this operation. */
+    long count(String operation) {
+        return operations.stream().filter(operation::equals).count();
     }
 
     /** The operations sent so far, reads included. */
