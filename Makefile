@@ -43,10 +43,12 @@ harperdb:
 BENCH_PLANNER ?= 10 100 1000 5000
 BENCH_FLEET ?= 10 100
 BENCH_FLEET_OPTS ?= -Xmx512m
+# 5,000 members in a full mesh are 25 million observed records: the input alone takes about 2 GB
+BENCH_PLANNER_OPTS ?= -Xmx4g
 EXEC_TEST_JVM = $(MVN) -q org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.classpathScope=test -Dexec.executable=java
 bench:
 	$(MVN) -q test-compile
-	$(EXEC_TEST_JVM) -Dexec.args="-cp %classpath io.harperdb.replication.plan.PlannerBenchmark $(BENCH_PLANNER)"
+	$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_PLANNER_OPTS) -cp %classpath io.harperdb.replication.plan.PlannerBenchmark $(BENCH_PLANNER)"
 	$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_FLEET_OPTS) -cp %classpath io.harperdb.operator.bench.FleetBenchmark $(BENCH_FLEET)"
 
 clean:

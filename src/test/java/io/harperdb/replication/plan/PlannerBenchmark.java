@@ -36,12 +36,12 @@ public final class PlannerBenchmark {
             for (String scenario : List.of("steady", "churn", "bootstrap")) {
                 PlanInput input = input(scenario, members);
                 int ops = ReplicationPlanner.plan(input).operations().size();
-                run(input, WARMUP_CPU_NANOS, 10);
+                run(input, WARMUP_CPU_NANOS, members >= 5000 ? 3 : 10);
                 long threadId = Thread.currentThread().getId();
                 long bytesBefore = threads.getThreadAllocatedBytes(threadId);
                 long cpuBefore = threads.getCurrentThreadCpuTime();
                 long start = System.nanoTime();
-                long plans = run(input, MEASURE_CPU_NANOS, 5);
+                long plans = run(input, MEASURE_CPU_NANOS, members >= 5000 ? 3 : 5);
                 long elapsed = System.nanoTime() - start;
                 long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
                 long bytes = threads.getThreadAllocatedBytes(threadId) - bytesBefore;
