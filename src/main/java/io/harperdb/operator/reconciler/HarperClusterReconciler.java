@@ -294,7 +294,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     /** cluster_status (and routes) of every member whose credentials could be read. */
     void observe(ClusterRound round, Context<HarperCluster> context) {
         round.observations = observer.observe(round.members.all().stream().filter(ClusterMember::contactable)
-                .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList());
+                .filter(m -> MemberResolver.urlProblem(m) == null && !round.claimed.containsKey(m.resourceName())).toList(),
+                readHints(round, round.managed() ? statefulSetPods(context) : List.of()));
         Map<String, String> versions = new java.util.TreeMap<>();
         for (ClusterMember member : round.members.staying()) {
             MemberObservation observed = member.name() == null ? null : round.observations.get(member.name());
@@ -304,6 +305,36 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             }
         }
         round.versions = versions;
+    }
+
+    /**
+     * What tells the observer which reads it can reuse: whether the previous round found the cluster Ready at this
+     * generation, each managed pod's UID and restart count (a restart the operator can see), and the routes written.
+     */
+    static ClusterObserver.ReadHints readHints(ClusterRound round, List<Pod> pods) {
+        HarperClusterStatus previous = round.previousStatus();
+        boolean settled = previous != null && previous.getPhase() == Phase.READY
+                && Objects.equals(previous.getObservedGeneration(), round.generation);
+        Map<String, String> podIncarnations = new HashMap<>();
+        for (Pod pod : pods) {
+            int restarts = pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? 0
+                    : pod.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
+            podIncarnations.put(pod.getMetadata().getName(), pod.getMetadata().getUid() + "/" + restarts);
+        }
+        Map<String, String> incarnations = new HashMap<>();
+        for (ClusterMember m : round.managedMembers.all()) {
+            String incarnation = podIncarnations.get(m.resourceName());
+            if (m.name() != null && incarnation != null) {
+                incarnations.put(m.name(), incarnation);
+            }
+        }
+        Map<String, List<Route>> written = new HashMap<>();
+        writtenRoutes(previous).forEach((name, routes) -> {
+            if (name != null) {
+                written.put(name, toClientRoutes(routes));
+            }
+        });
+        return new ClusterObserver.ReadHints(settled, incarnations, written);
     }
 
     /**

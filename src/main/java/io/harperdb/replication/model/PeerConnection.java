@@ -29,7 +29,11 @@ public record PeerConnection(
     @JsonIgnore
     public boolean isConnected() {
         List<DatabaseSocket> sockets = sockets();
-        return !sockets.isEmpty() && sockets.stream().allMatch(DatabaseSocket::isConnected);
+        // a loop, not a stream: the planner asks this of every record of every member each poll
+        for (DatabaseSocket socket : sockets) {
+            if (!socket.isConnected()) return false;
+        }
+        return !sockets.isEmpty();
     }
 
     PeerConnection withoutVolatileFigures() {

@@ -1,10 +1,12 @@
 package io.harperdb.replication.plan;
 
-import io.harperdb.replication.model.PeerConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,22 +35,30 @@ final class Healing {
     /**
      * @param members the valid, reachable, full members, in name order, each with the connection that names it
      *                (without subscriptions)
+     * @param linked  by position in {@code members}: the positions of the members it lists with every database
+     *                socket connected (its first record of each); a pair is linked when either end lists the other so
      */
-    static Result plan(PlanInput input, List<DesiredMember> members) {
+    static Result plan(PlanInput input, List<DesiredMember> members, BitSet[] linked) {
         if (input.now() == null) {
             return new Result(List.of(), List.of());
         }
         Instant now = input.now();
+        Map<String, Map<String, LinkDown>> previous = previousByPair(input);
         List<PlannedOperation> operations = new ArrayList<>();
         List<LinkDown> down = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-            for (int j = i + 1; j < members.size(); j++) {
-                DesiredMember a = members.get(i);
-                DesiredMember b = members.get(j);
-                if (linked(input, a.name(), b.name()) || linked(input, b.name(), a.name())) {
+        int m = members.size();
+        for (int i = 0; i < m; i++) {
+            // only the pairs not linked from i's side are looked at: idle clusters have none
+            BitSet unlinked = new BitSet(m);
+            unlinked.set(i + 1, m);
+            unlinked.andNot(linked[i]);
+            for (int j = unlinked.nextSetBit(0); j >= 0; j = unlinked.nextSetBit(j + 1)) {
+                if (linked[j].get(i)) {
                     continue;
                 }
-                LinkDown link = previous(input, a.name(), b.name()).orElse(new LinkDown(a.name(), b.name(), now, null));
+                DesiredMember a = members.get(i);
+                DesiredMember b = members.get(j);
+                LinkDown link = previous(previous, input.now(), a.name(), b.name()).orElse(new LinkDown(a.name(), b.name(), now, null));
                 if (due(link, now)) {
                     operations.add(new PlannedOperation.AddNode(a.name(), b.connection()));
                     link = new LinkDown(link.a(), link.b(), link.since(), now);
@@ -66,14 +76,20 @@ final class Healing {
         return longEnough && notJustTried;
     }
 
-    private static Optional<LinkDown> previous(PlanInput input, String a, String b) {
-        return input.linksDown().stream().filter(l -> l.joins(a, b)).findFirst()
-                .filter(l -> !l.since().isAfter(input.now()));    // a clock gone back: start again
+    /** The previous round's links down by (a, b), the first of each pair. */
+    private static Map<String, Map<String, LinkDown>> previousByPair(PlanInput input) {
+        Map<String, Map<String, LinkDown>> byPair = new HashMap<>();
+        for (LinkDown l : input.linksDown()) {
+            byPair.computeIfAbsent(l.a(), k -> new HashMap<>()).putIfAbsent(l.b(), l);
+        }
+        return byPair;
     }
 
-    /** {@code from} lists {@code to} with every database socket connected. */
-    private static boolean linked(PlanInput input, String from, String to) {
-        ObservedMember seen = input.observed().get(from);
-        return seen != null && seen.status() != null && seen.status().peer(to).map(PeerConnection::isConnected).orElse(false);
+    private static Optional<LinkDown> previous(Map<String, Map<String, LinkDown>> byPair, Instant now, String a, String b) {
+        // LinkDown keeps (a, b) in name order
+        String first = a.compareTo(b) <= 0 ? a : b;
+        String second = a.compareTo(b) <= 0 ? b : a;
+        return Optional.ofNullable(byPair.getOrDefault(first, Map.of()).get(second))
+                .filter(l -> !l.since().isAfter(now));    // a clock gone back: start again
     }
 }

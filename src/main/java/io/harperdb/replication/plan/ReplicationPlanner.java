@@ -15,6 +15,7 @@ import io.harperdb.replication.plan.PlannedOperation.RemoveNode;
 import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
 import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.Comparator;
@@ -147,6 +148,75 @@ public final class ReplicationPlanner {
         }
     }
 
+    /**
+     * A member's partial records by peer index: sorted keys searched by bisection (no boxing, each poll looks up one
+     * per (partial member, peer)); the last record of a peer wins; a removed one is null.
+     */
+    private static final class PartialRecords {
+        static final PartialRecords NONE = new PartialRecords();
+        private int[] keys = new int[0];
+        private PeerConnection[] values = new PeerConnection[0];
+        private int size;
+        private boolean sorted = true;
+
+        void put(int key, PeerConnection value) {
+            if (size == keys.length) {
+                int capacity = Math.max(8, size * 2);
+                keys = Arrays.copyOf(keys, capacity);
+                values = Arrays.copyOf(values, capacity);
+            }
+            if (size > 0 && keys[size - 1] >= key) sorted = false;
+            keys[size] = key;
+            values[size] = value;
+            size++;
+        }
+
+        /** After the last put: sorted by key, one entry per key (the last put). */
+        void seal() {
+            if (sorted) return;
+            long[] packed = new long[size];
+            for (int i = 0; i < size; i++) packed[i] = ((long) keys[i] << 32) | i;
+            Arrays.sort(packed);
+            int[] k = new int[size];
+            PeerConnection[] v = new PeerConnection[size];
+            int m = 0;
+            for (int i = 0; i < size; i++) {
+                int key = (int) (packed[i] >>> 32);
+                if (i + 1 < size && (int) (packed[i + 1] >>> 32) == key) continue;    // a later record of the same peer wins
+                k[m] = key;
+                v[m++] = values[(int) packed[i]];
+            }
+            keys = k;
+            values = v;
+            size = m;
+            sorted = true;
+        }
+
+        PeerConnection get(int key) {
+            int i = size == 0 ? -1 : Arrays.binarySearch(keys, 0, size, key);
+            return i >= 0 ? values[i] : null;
+        }
+
+        void remove(int key) {
+            int i = size == 0 ? -1 : Arrays.binarySearch(keys, 0, size, key);
+            if (i >= 0) values[i] = null;
+        }
+
+        /** The peers with a record, in index order. */
+        int[] keys() {
+            int[] present = new int[size];
+            int m = 0;
+            for (int i = 0; i < size; i++) {
+                if (values[i] != null) present[m++] = keys[i];
+            }
+            return m == size ? present : Arrays.copyOf(present, m);
+        }
+    }
+
+    /** The view of a link between two partial members from the first, and the reverse from the second. */
+    private record PairView(List<Subscription> view, Set<Subscription> viewSet, Set<Subscription> backSet) {
+    }
+
     /** One planned link operation, sortable by (target, named). */
     private record Link(int target, int named, PlannedOperation operation) {
     }
@@ -163,13 +233,16 @@ public final class ReplicationPlanner {
         private boolean[] partial;
         private BitSet reachable;
         private Set<Subscription>[] ownSet;
+        private List<Subscription>[] ownList;
         private Set<Subscription>[] reversedSet;
         private List<Subscription>[] reversedList;
         private SortedMap<TableKey, Subscription>[] tables;
         // what each reachable member lists: any record, full records, partial records
         private BitSet[] listed;
         private BitSet[] fullListed;
-        private Map<Integer, PeerConnection>[] partialRecords;
+        // the members each reachable member lists with every socket connected (its first record of each), for healing
+        private BitSet[] connected;
+        private PartialRecords[] partialRecords;
         private BitSet listsKeptStrayFully;
         // a partial member's full records of names outside the index that no removal of this plan takes away
         private Map<Integer, Set<String>> keptOthersListedFully;
@@ -258,6 +331,7 @@ public final class ReplicationPlanner {
             partial = new boolean[n];
             reachable = new BitSet(n);
             ownSet = new Set[n];
+            ownList = new List[n];
             reversedSet = new Set[n];
             reversedList = new List[n];
             tables = new SortedMap[n];
@@ -273,6 +347,7 @@ public final class ReplicationPlanner {
                     List<Subscription> own = sorted(m.subscriptions());
                     List<Subscription> rev = own.stream().map(Subscription::reversed).toList();
                     ownSet[i] = Set.copyOf(own);
+                    ownList[i] = own;
                     reversedSet[i] = Set.copyOf(rev);
                     reversedList[i] = rev;
                     SortedMap<TableKey, Subscription> t = new TreeMap<>();
@@ -328,13 +403,15 @@ public final class ReplicationPlanner {
         private void scanObserved() {
             listed = new BitSet[n];
             fullListed = new BitSet[n];
-            partialRecords = new Map[n];
+            connected = new BitSet[n];
+            partialRecords = new PartialRecords[n];
             listsKeptStrayFully = new BitSet(n);
             keptOthersListedFully = new HashMap<>();
             for (int i = 0; i < n; i++) {
                 listed[i] = new BitSet(n);
                 fullListed[i] = new BitSet(n);
-                partialRecords[i] = Map.of();
+                connected[i] = new BitSet(n);
+                partialRecords[i] = PartialRecords.NONE;
             }
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
                 ClusterStatus status = input.observed().get(names[i]).status();
@@ -343,11 +420,12 @@ public final class ReplicationPlanner {
                     if (name == null || name.isBlank() || name.equals(names[i])) continue;
                     Integer j = index.get(name);
                     if (j != null) {
+                        if (!listed[i].get(j) && peer.isConnected()) connected[i].set(j);
                         listed[i].set(j);
                         if (isFullRecord(peer)) {
                             fullListed[i].set(j);
                         } else {
-                            if (partialRecords[i].isEmpty()) partialRecords[i] = new HashMap<>();
+                            if (partialRecords[i] == PartialRecords.NONE) partialRecords[i] = new PartialRecords();
                             partialRecords[i].put(j, peer);
                         }
                     } else if (input.leaving().contains(name)) {
@@ -365,6 +443,7 @@ public final class ReplicationPlanner {
                     }
                 }
             }
+            for (PartialRecords r : partialRecords) r.seal();
         }
 
         // ---- removals -----------------------------------------------------------------------------
@@ -391,7 +470,7 @@ public final class ReplicationPlanner {
             BitSet[] wrong = new BitSet[n];
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
                 if (partial[i]) continue;
-                for (int j : partialRecords[i].keySet()) {
+                for (int j : partialRecords[i].keys()) {
                     if (!partial[j] && reachable.get(j)) markWrong(wrong, i, j);
                 }
             }
@@ -469,7 +548,7 @@ public final class ReplicationPlanner {
                 for (int j = fullListed[x].nextSetBit(0); j >= 0; j = fullListed[x].nextSetBit(j + 1)) {
                     if ((partial[x] || partial[j]) && !removed.get(j)) ids.set(j);
                 }
-                for (int j : partialRecords[x].keySet()) {
+                for (int j : partialRecords[x].keys()) {
                     if (!partial[x] && !partial[j] && !removed.get(j)) ids.set(j);
                 }
                 Set<String> idNames = new TreeSet<>(keptOthersListedFully.getOrDefault(x, Set.of()));
@@ -494,7 +573,7 @@ public final class ReplicationPlanner {
         private void forget(int holder, int peer) {
             listed[holder].clear(peer);
             fullListed[holder].clear(peer);
-            if (!partialRecords[holder].isEmpty()) partialRecords[holder].remove(peer);
+            partialRecords[holder].remove(peer);
         }
 
         // ---- adds and updates ---------------------------------------------------------------------
@@ -581,6 +660,13 @@ public final class ReplicationPlanner {
         private void planPartialLinks(List<PlannedOperation> adds, List<PlannedOperation> updates) {
             List<Link> addLinks = new ArrayList<>();
             List<Link> updateLinks = new ArrayList<>();
+            // partial members with the same subscriptions see a peer alike: each pair of kinds is worked out once
+            Map<List<Subscription>, Integer> kinds = new HashMap<>();
+            int[] kind = new int[n];
+            for (int p = 0; p < n; p++) {
+                if (partial[p]) kind[p] = kinds.computeIfAbsent(ownList[p], k -> kinds.size());
+            }
+            Map<Long, PairView> views = new HashMap<>();
             for (int p = reachable.nextSetBit(0); p >= 0; p = reachable.nextSetBit(p + 1)) {
                 if (!partial[p]) continue;
                 for (int q = reachable.nextSetBit(0); q >= 0; q = reachable.nextSetBit(q + 1)) {
@@ -588,10 +674,10 @@ public final class ReplicationPlanner {
                     if (!partial[q]) {
                         link(q, p, reversedList[p], reversedSet[p], ownSet[p], addLinks, updateLinks);
                     } else if (p < q) {
-                        List<Subscription> view = combined(p, q);
-                        Set<Subscription> back = new HashSet<>();
-                        for (Subscription s : view) back.add(s.reversed());
-                        link(p, q, view, Set.copyOf(view), back, addLinks, updateLinks);
+                        int first = p;
+                        int second = q;
+                        PairView v = views.computeIfAbsent(((long) kind[p] << 32) | kind[q], k -> pairView(first, second));
+                        link(p, q, v.view(), v.viewSet(), v.backSet(), addLinks, updateLinks);
                     }
                 }
             }
@@ -635,6 +721,14 @@ public final class ReplicationPlanner {
             // a new link (an end has no record), or an update_node that did not take (one end new,
             // the other not): add_node, an upsert that writes both ends
             addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
+        }
+
+        /** Between two partial members, p's view, as a list and a set, and q's (the reverse) as a set. */
+        private PairView pairView(int p, int q) {
+            List<Subscription> view = combined(p, q);
+            Set<Subscription> back = new HashSet<>();
+            for (Subscription s : view) back.add(s.reversed());
+            return new PairView(view, Set.copyOf(view), back);
         }
 
         /** Between two partial members, p's view: a table flows to p when p subscribes and q publishes it. */
@@ -691,11 +785,26 @@ public final class ReplicationPlanner {
          * the links down, with since when, for the next round.
          */
         private List<LinkDown> planHealing(List<PlannedOperation> operations) {
-            List<DesiredMember> full = new ArrayList<>();
+            if (input.now() == null) return List.of();
+            BitSet full = new BitSet(n);
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
-                if (!partial[i]) full.add(new DesiredMember(names[i], fullConnection(i), List.of()));
+                if (!partial[i]) full.set(i);
             }
-            Healing.Result healing = Healing.plan(input, full);
+            List<DesiredMember> members = new ArrayList<>(full.cardinality());
+            int[] position = new int[n];
+            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
+                position[i] = members.size();
+                members.add(new DesiredMember(names[i], fullConnection(i), List.of()));
+            }
+            BitSet[] linked = new BitSet[members.size()];
+            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
+                BitSet mine = new BitSet(members.size());
+                for (int j = connected[i].nextSetBit(0); j >= 0; j = connected[i].nextSetBit(j + 1)) {
+                    if (full.get(j)) mine.set(position[j]);
+                }
+                linked[position[i]] = mine;
+            }
+            Healing.Result healing = Healing.plan(input, members, linked);
             operations.addAll(healing.operations());
             return healing.linksDown();
         }

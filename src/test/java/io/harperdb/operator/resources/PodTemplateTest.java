@@ -86,7 +86,7 @@ class PodTemplateTest {
         assertThat(pod.getPriorityClassName()).isNull();
         assertThat(pod.getImagePullSecrets()).isNullOrEmpty();
         assertThat(pod.getAffinity()).isEqualTo(DesiredStatefulSet.defaultAffinity(Clusters.demo()));
-        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("admin-credentials", "sidecar-tmp");
+        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tls", "admin-credentials", "sidecar-tmp");
     }
 
     @Test
@@ -202,22 +202,24 @@ class PodTemplateTest {
                   - { name: data, emptyDir: {} }
                   - { name: sidecar-tmp, emptyDir: {} }
                   - { name: admin-credentials, emptyDir: {} }
+                  - { name: tls, emptyDir: {} }
                   volumeMounts:
                   - { name: components, mountPath: /home/harperdb/components, readOnly: true }
                   - { name: components, mountPath: /home/harperdb/hdb }
                 """);
         PodSpec pod = pod(cluster);
 
-        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("admin-credentials", "sidecar-tmp", "components");
-        assertThat(pod.getVolumes().get(2).getConfigMap().getName()).isEqualTo("shop-components");
-        assertThat(pod.getVolumes().subList(0, 2)).isEqualTo(SidecarContainer.volumes(cluster));
+        assertThat(pod.getVolumes()).extracting(Volume::getName).containsExactly("tls", "admin-credentials", "sidecar-tmp", "components");
+        assertThat(pod.getVolumes().get(3).getConfigMap().getName()).isEqualTo("shop-components");
+        assertThat(pod.getVolumes().get(0).getSecret()).as("the member certificates, not the user's emptyDir").isNotNull();
+        assertThat(pod.getVolumes().subList(1, 3)).isEqualTo(SidecarContainer.volumes(cluster));
         assertThat(harper(pod).getVolumeMounts()).extracting(m -> m.getName() + "@" + m.getMountPath())
-                .containsExactly("data@/home/harperdb/hdb", "components@/home/harperdb/components");
-        assertThat(harper(pod).getVolumeMounts().get(1)).extracting(VolumeMount::getReadOnly).isEqualTo(true);
+                .containsExactly("data@/home/harperdb/hdb", "tls@/etc/harperdb/tls", "components@/home/harperdb/components");
+        assertThat(harper(pod).getVolumeMounts().get(2)).extracting(VolumeMount::getReadOnly).isEqualTo(true);
 
         // without the sidecar, its volume names stay reserved: turning it on later must not collide
         cluster.getSpec().getInstances().getSidecar().setEnabled(false);
-        assertThat(pod(cluster).getVolumes()).extracting(Volume::getName).containsExactly("components");
+        assertThat(pod(cluster).getVolumes()).extracting(Volume::getName).containsExactly("tls", "components");
     }
 
     @Test

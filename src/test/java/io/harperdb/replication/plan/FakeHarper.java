@@ -64,6 +64,7 @@ final class FakeHarper {
     }
 
     private final TreeMap<String, Node> nodes = new TreeMap<>();
+    private final Map<String, PeerConnection> linkTo = new HashMap<>();
     private final boolean leaky;
     /** Gossip after every operation (else after full adds and at the end of a plan: gossip is asynchronous). */
     boolean eagerGossip = true;
@@ -185,10 +186,13 @@ final class FakeHarper {
     ObservedMember observe(String name) {
         Node node = nodes.get(name);
         if (node == null || !node.reachable) return ObservedMember.unreachable(name);
-        List<PeerConnection> peers = new ArrayList<>();
-        node.records.forEach((peer, rec) -> peers.add(new PeerConnection(peer, "wss://" + peer + ":9933",
-                rec.replicates(), rec.subscriptions(),
-                List.of(new DatabaseSocket("data", true, 0.5, 1, List.of(peer), null, null, null, null, null, 0.0, "Waiting")))));
+        List<PeerConnection> peers = new ArrayList<>(node.records.size());
+        // one url and one socket list per peer, shared by every record of it (immutable): large meshes fit in memory
+        node.records.forEach((peer, rec) -> {
+            PeerConnection shared = linkTo.computeIfAbsent(peer, p -> new PeerConnection(p, "wss://" + p + ":9933", true, null,
+                    List.of(new DatabaseSocket("data", true, 0.5, 1, List.of(p), null, null, null, null, null, 0.0, "Waiting"))));
+            peers.add(new PeerConnection(peer, shared.url(), rec.replicates(), rec.subscriptions(), shared.databaseSockets()));
+        });
         ClusterStatus status = new ClusterStatus(name, "wss://" + name + ":9933", true, peers);
         return new ObservedMember(name, status, node.loaded, node.written);
     }
