@@ -10,22 +10,18 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.resources.HarperContainer;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.ResourceNames;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin Secret is generated only before any instance can have been installed with it. Once the cluster's
@@ -39,36 +35,20 @@ class AdminSecretNeverReplacedTest {
     /** Several rounds: pollInterval is 2s, and unreachable members back off to at most that. */
     private static final Duration SEVERAL_ROUNDS = Duration.ofSeconds(6);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal,
-                        cluster.getMetadata().getName() + "-" + ordinal, cluster.getMetadata().getName() + "-" + ordinal,
-                        "http://127.0.0.1:1"));
-    }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        user.close();
-        kubernetes.close();
-    }
 
     @Test
     void aDeletedAdminSecretIsNotRegeneratedOnceTheStatefulSetExists() {
-        user.resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
+        api.user().resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
         Secret generated = await().atMost(WAIT).until(() -> secret("demo-admin"), s -> s != null);
         assertThat(generated.getData()).containsKeys("username", "password");
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 2);
 
-        user.resource(generated).delete();
+        api.user().resource(generated).delete();
 
         HarperCluster failed = awaitCluster(c -> isMissing(c));
         Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
@@ -80,10 +60,10 @@ class AdminSecretNeverReplacedTest {
         assertThat(MisconfiguredMembersTest.condition(failed, Conditions.READY).getReason()).isEqualTo(ConfigurationError.ADMIN_SECRET_MISSING);
         assertThat(failed.getStatus().getPhase()).isEqualTo(Phase.FAILED);
 
-        kubernetes.clearRequests();
+        api.kubernetes().clearRequests();
         rounds();
         assertThat(secret("demo-admin")).as("no new Secret, no new password").isNull();
-        assertThat(kubernetes.writes()).as("nothing but Events written: no Secret, no StatefulSet, the status unchanged")
+        assertThat(api.kubernetes().writes()).as("nothing but Events written: no Secret, no StatefulSet, the status unchanged")
                 .allMatch(r -> r.path().contains("/events"));
         assertThat(statefulSet("demo").getMetadata().getResourceVersion()).isEqualTo(statefulSet.getMetadata().getResourceVersion());
         List<Event> warnings = events(ConfigurationError.ADMIN_SECRET_MISSING);
@@ -95,7 +75,7 @@ class AdminSecretNeverReplacedTest {
         assertNoPassword(generated, reconciled.getMessage());
 
         // The user recreates it with the password the instances hold: the cluster reconciles again.
-        user.resource(Resources.secret("demo-admin", "admin", password(generated))).create();
+        api.user().resource(Resources.secret("demo-admin", "admin", password(generated))).create();
         HarperCluster recovered = awaitCluster(c -> !isMissing(c));
         assertThat(recovered.getStatus().getPhase()).isNotEqualTo(Phase.FAILED);
         assertThat(MisconfiguredMembersTest.condition(recovered, Conditions.READY).getReason())
@@ -105,14 +85,14 @@ class AdminSecretNeverReplacedTest {
 
     @Test
     void anAdminSecretRenamedToAMissingNameIsNotGenerated() {
-        user.resource(Resources.secret("first-admin", "admin", "the-Installed-Pa55word")).create();
+        api.user().resource(Resources.secret("first-admin", "admin", "the-Installed-Pa55word")).create();
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
         cluster.getSpec().setAdminSecret("first-admin");
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 2);
 
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().setAdminSecret("second-admin"));
+        ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().setAdminSecret("second-admin"));
 
         HarperCluster failed = awaitCluster(c -> isMissing(c) && c.getStatus().getObservedGeneration() == 2L);
         assertThat(MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED).getMessage())
@@ -131,7 +111,7 @@ class AdminSecretNeverReplacedTest {
         assertThat(password(secret("first-admin"))).isEqualTo("the-Installed-Pa55word");
 
         // Back to the Secret the instances were installed with.
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().setAdminSecret("first-admin"));
+        ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().setAdminSecret("first-admin"));
         awaitCluster(c -> !isMissing(c) && c.getStatus().getObservedGeneration() == 3L);
         assertThat(secret("second-admin")).isNull();
     }
@@ -142,10 +122,10 @@ class AdminSecretNeverReplacedTest {
         // As the StatefulSet controller makes them: named <template>-<StatefulSet>-<ordinal>, labelled with its selector.
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 2);
         for (int ordinal : List.of(0, 1)) {
-            user.resource(claim("data-demo-" + ordinal, cluster)).create();
+            api.user().resource(claim("data-demo-" + ordinal, cluster)).create();
         }
 
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
 
         HarperCluster failed = awaitCluster(AdminSecretNeverReplacedTest::isMissing);
         assertThat(MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED).getMessage())
@@ -156,7 +136,7 @@ class AdminSecretNeverReplacedTest {
         assertThat(statefulSet("demo")).as("nothing is started on those volumes without their password").isNull();
         assertThat(events(ConfigurationError.ADMIN_SECRET_MISSING)).hasSize(1);
 
-        user.resource(Resources.secret("demo-admin", "admin", "the-Installed-Pa55word")).create();
+        api.user().resource(Resources.secret("demo-admin", "admin", "the-Installed-Pa55word")).create();
         await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         awaitCluster(c -> !isMissing(c));
     }
@@ -165,10 +145,10 @@ class AdminSecretNeverReplacedTest {
     @Test
     void otherClaimsDoNotStopTheFirstGeneration() {
         HarperCluster other = ManagedResourcesTest.managedCluster("other", 1);
-        user.resource(claim("data-other-0", other)).create();
-        user.resource(claim("scratch-demo-0", ManagedResourcesTest.managedCluster("demo", 1))).create();
+        api.user().resource(claim("data-other-0", other)).create();
+        api.user().resource(claim("scratch-demo-0", ManagedResourcesTest.managedCluster("demo", 1))).create();
 
-        user.resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
+        api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
 
         await().atMost(WAIT).until(() -> secret("demo-admin"), s -> s != null);
         await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
@@ -203,19 +183,19 @@ class AdminSecretNeverReplacedTest {
     }
 
     private List<Event> events(String reason) {
-        return user.v1().events().inNamespace(NAMESPACE).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+        return api.user().v1().events().inNamespace(NAMESPACE).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c != null && c.getStatus() != null && condition.test(c));
     }
 
     private StatefulSet statefulSet(String name) {
-        return user.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private Secret secret(String name) {
-        return user.secrets().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
     }
 }

@@ -10,15 +10,13 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.resources.ClusterCertificates;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberCertificates;
 import io.harperdb.operator.resources.TemplateHash;
 import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,9 +25,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CA and the members' certificates of a managed cluster on the mock API server (no HarperDB runs): made before
@@ -38,30 +35,14 @@ import org.junit.jupiter.api.Test;
 class ClusterCertificatesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal,
-                        cluster.getMetadata().getName() + "-" + ordinal, cluster.getMetadata().getName() + "-" + ordinal,
-                        "http://127.0.0.1:1"));
-    }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        user.close();
-        kubernetes.close();
-    }
 
     @Test
     void eachPodMountsItsOwnCertificateFromTheClustersCaBeforeTheStatefulSetExists() {
-        HarperCluster cluster = user.resource(ManagedResourcesTest.managedCluster("demo", 3)).create();
+        HarperCluster cluster = api.user().resource(ManagedResourcesTest.managedCluster("demo", 3)).create();
 
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
         Secret ca = secret("demo-ca");
@@ -81,7 +62,7 @@ class ClusterCertificatesTest {
         assertThat(ClusterCertificates.dnsNames(demo1)).containsExactly("demo-1.demo-hdb." + NAMESPACE + ".svc");
         assertThat(ClusterCertificates.signedBy(demo1, caCertificate)).isTrue();
         // created before the StatefulSet
-        List<MockKubernetes.Request> writes = kubernetes.writes();
+        List<MockKubernetes.Request> writes = api.kubernetes().writes();
         assertThat(indexOf(writes, "POST", "/secrets")).isLessThan(indexOf(writes, "POST", "/statefulsets"));
 
         // the pod template: the Secret mounted read-only, each container's own files by $(POD_NAME), the batch annotated
@@ -113,29 +94,29 @@ class ClusterCertificatesTest {
         assertThat(reported.getStatus().getTls().getCertificatesIssued()).isEqualTo(batch);
         assertThat(Instant.parse(reported.getStatus().getTls().getCertificatesExpiry()))
                 .isBetween(Instant.now().plus(Duration.ofDays(364)), Instant.now().plus(Duration.ofDays(366)));
-        assertThat(operator.registry().scrape()).contains("harperdb_operator_certificate_expiry_timestamp_seconds{certificate=\"demo-2\","
+        assertThat(api.operator().registry().scrape()).contains("harperdb_operator_certificate_expiry_timestamp_seconds{certificate=\"demo-2\","
                 + "cluster=\"demo\",namespace=\"" + NAMESPACE + "\"}").contains("certificate=\"ca\"");
-        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("CACreated"));
+        assertThat(api.user().v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("CACreated"));
     }
 
     @Test
     void newOrdinalsGetCertificatesBeforeTheStatefulSetGrowsAndNoPodRestarts() {
-        user.resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
+        api.user().resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
         StatefulSet before = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
         Secret members = secret("demo-tls");
-        kubernetes.clearRequests();
+        api.kubernetes().clearRequests();
 
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(4));
+        ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getInstances().setReplicas(4));
 
         StatefulSet after = await().atMost(WAIT).until(() -> statefulSet(), s -> s.getSpec().getReplicas() == 4);
         Secret grown = secret("demo-tls");
         assertThat(grown.getData()).containsKeys("demo-2.crt", "demo-3.key");
         assertThat(grown.getData().get("demo-0.crt")).isEqualTo(members.getData().get("demo-0.crt"));
-        List<MockKubernetes.Request> writes = kubernetes.writes();
+        List<MockKubernetes.Request> writes = api.kubernetes().writes();
         assertThat(indexOf(writes, "PUT", "/secrets/demo-tls")).isLessThan(indexOf(writes, "PATCH", "/statefulsets/demo"));
         // same batch: the template is unchanged, so the pods that run keep running
         assertThat(TemplateHash.desired(after)).isEqualTo(TemplateHash.desired(before));
-        assertThat(kubernetes.writes()).noneMatch(r -> r.path().contains("/secrets/demo-ca"));
+        assertThat(api.kubernetes().writes()).noneMatch(r -> r.path().contains("/secrets/demo-ca"));
     }
 
     @Test
@@ -144,7 +125,7 @@ class ClusterCertificatesTest {
         // renewed 55 s ahead of a 1 minute validity: due 5 s after being issued (the CRD allows no less than 1m)
         cluster.getSpec().getTls().setCertificateValidity("1m");
         cluster.getSpec().getTls().setRenewBefore("55s");
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
         StatefulSet first = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
         Secret issued = secret("demo-tls");
         String firstBatch = issued.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
@@ -163,7 +144,7 @@ class ClusterCertificatesTest {
         // a new template: the pods restart one at a time (RollingRestart) to load them
         assertThat(TemplateHash.desired(renewed)).isNotEqualTo(TemplateHash.desired(first));
         assertThat(secret("demo-ca").getMetadata().getResourceVersion()).isNotNull();
-        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
+        assertThat(api.user().v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("CertificatesRenewed");
             assertThat(e.getMessage()).contains("demo-0, demo-1").doesNotContain("PRIVATE");
         });
@@ -171,12 +152,12 @@ class ClusterCertificatesTest {
 
     @Test
     void aCaThatExistsIsNeverReplaced() {
-        user.resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
+        api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
         await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
         Secret ca = secret("demo-ca");
 
         // unusable: the round stops and says so; the Secret is left as it is
-        user.secrets().inNamespace(NAMESPACE).withName("demo-ca").edit(s -> {
+        api.user().secrets().inNamespace(NAMESPACE).withName("demo-ca").edit(s -> {
             s.getData().put("tls.key", Base64.getEncoder().encodeToString("garbage".getBytes(StandardCharsets.UTF_8)));
             return s;
         });
@@ -184,17 +165,17 @@ class ClusterCertificatesTest {
         Condition reconciled = Conditions.find(invalid.getStatus().getConditions(), Conditions.RECONCILED);
         assertThat(reconciled.getReason()).isEqualTo("CAInvalid");
         assertThat(reconciled.getMessage()).contains("Secret demo-ca holds no usable CA").contains("never replaces").doesNotContain("garbage");
-        assertThat(kubernetes.writes()).noneMatch(r -> r.method().equals("PUT") && r.path().endsWith("/secrets/demo-ca"));
+        assertThat(api.kubernetes().writes()).noneMatch(r -> r.method().equals("PUT") && r.path().endsWith("/secrets/demo-ca"));
 
         // gone while certificates it signed remain: not made again until the user says so
-        user.secrets().inNamespace(NAMESPACE).withName("demo-ca").delete();
+        api.user().secrets().inNamespace(NAMESPACE).withName("demo-ca").delete();
         HarperCluster missing = awaitCluster(c -> "CAMissing".equals(Conditions.find(c.getStatus().getConditions(), Conditions.RECONCILED).getReason()));
         assertThat(Conditions.find(missing.getStatus().getConditions(), Conditions.RECONCILED).getMessage())
                 .contains("Restore Secret demo-ca, or delete Secret demo-tls");
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> secret("demo-ca") == null);
 
         // the members' Secret deleted too: a new CA and new certificates, in a new batch
-        user.secrets().inNamespace(NAMESPACE).withName("demo-tls").delete();
+        api.user().secrets().inNamespace(NAMESPACE).withName("demo-tls").delete();
         Secret newCa = await().atMost(WAIT).until(() -> secret("demo-ca"), s -> s != null);
         assertThat(newCa.getData().get("tls.crt")).isNotEqualTo(ca.getData().get("tls.crt"));
         Secret members = await().atMost(WAIT).until(() -> secret("demo-tls"), s -> s != null);
@@ -216,15 +197,15 @@ class ClusterCertificatesTest {
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c != null && c.getStatus() != null && condition.test(c));
     }
 
     private StatefulSet statefulSet() {
-        return user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
+        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
     }
 
     private Secret secret(String name) {
-        return user.secrets().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
     }
 }

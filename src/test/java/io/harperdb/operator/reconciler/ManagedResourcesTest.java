@@ -20,10 +20,8 @@ import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Instances;
 import io.harperdb.operator.api.MemberStatus;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.TemplateHash;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,6 +31,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,9 +41,8 @@ import org.slf4j.LoggerFactory;
 class ManagedResourcesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
     private ListAppender<ILoggingEvent> logs;
 
     @BeforeEach
@@ -52,26 +50,16 @@ class ManagedResourcesTest {
         logs = new ListAppender<>();
         logs.start();
         root().addAppender(logs);
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        // Nothing listens on port 1: every member is unreachable at once, without DNS look-ups.
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal,
-                        cluster.getMetadata().getName() + "-" + ordinal, cluster.getMetadata().getName() + "-" + ordinal,
-                        "http://127.0.0.1:1"));
     }
 
     @AfterEach
     void stop() {
-        operator.close();
-        user.close();
-        kubernetes.close();
         root().detachAppender(logs);
     }
 
     @Test
     void theManagedResourcesAppearOwnedByTheCluster() {
-        HarperCluster cluster = user.resource(managedCluster("demo", 3)).create();
+        HarperCluster cluster = api.user().resource(managedCluster("demo", 3)).create();
         String uid = cluster.getMetadata().getUid();
 
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
@@ -101,11 +89,11 @@ class ManagedResourcesTest {
 
     @Test
     void specChangesUpdateTheResources() {
-        user.resource(managedCluster("demo", 3)).create();
+        api.user().resource(managedCluster("demo", 3)).create();
         StatefulSet before = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         await().atMost(WAIT).until(() -> budget("demo"), b -> b != null);
 
-        editCluster(user, c -> {
+        editCluster(api.user(), c -> {
             c.getSpec().getInstances().setReplicas(5);
             c.getSpec().getInstances().setImage("harperdb/harperdb:4.7.30");
         });
@@ -117,7 +105,7 @@ class ManagedResourcesTest {
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 5);
 
         // Lowering replicas keeps the pods until they are drained and out of the mesh; unreachable members never show that.
-        editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
+        editCluster(api.user(), c -> c.getSpec().getInstances().setReplicas(2));
         HarperCluster scaling = awaitCluster(c -> Conditions.isTrue(c.getStatus().getConditions(), Conditions.SCALING));
         assertThat(scaling.getStatus().getConditions()).filteredOn(c -> Conditions.SCALING.equals(c.getType()))
                 .singleElement().satisfies(c -> {
@@ -132,15 +120,15 @@ class ManagedResourcesTest {
 
     @Test
     void theClientServiceFollowsItsTypeAndAnnotationsAndKeepsItsNodePorts() {
-        user.resource(managedCluster("demo", 3)).create();
+        api.user().resource(managedCluster("demo", 3)).create();
         await().atMost(WAIT).until(() -> service("demo"), s -> s != null);
         // annotations that another controller (a cloud's load balancer) wrote stay
-        user.services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
+        api.user().services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
             s.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("cloud.example/lb-id", "lb-1")));
             return s;
         });
 
-        editCluster(user, c -> {
+        editCluster(api.user(), c -> {
             io.harperdb.operator.api.ClientService settings = new io.harperdb.operator.api.ClientService();
             settings.setType(io.harperdb.operator.api.ClientService.Type.NodePort);
             settings.setAnnotations(Map.of("example.com/internal", "true"));
@@ -152,7 +140,7 @@ class ManagedResourcesTest {
         assertThat(nodePort.getSpec().getSelector()).containsEntry("harperdb.io/serving", "true");
 
         // the node ports the API server gave survive the operator's next update
-        user.services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
+        api.user().services().inNamespace(NAMESPACE).withName("demo").edit(s -> {
             s.getSpec().getPorts().forEach(p -> p.setNodePort(30000 + p.getPort() % 1000));
             s.getMetadata().getLabels().remove("app.kubernetes.io/component");
             return s;
@@ -165,25 +153,25 @@ class ManagedResourcesTest {
 
     @Test
     void anUnchangedManagedClusterWritesNothing() {
-        user.resource(managedCluster("demo", 3)).create();
+        api.user().resource(managedCluster("demo", 3)).create();
         await().atMost(WAIT).until(() -> statefulSet("demo") != null && budget("demo") != null);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 3);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
-        kubernetes.clearRequests();
+        api.kubernetes().clearRequests();
 
         // Several rounds (pollInterval 2s; the unreachable members back off to at most that).
         await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
 
-        assertThat(kubernetes.requests()).as("owned objects come from the informers").noneMatch(r -> r.path().contains("/statefulsets/demo"));
-        assertThat(kubernetes.writes()).isEmpty();
+        assertThat(api.kubernetes().requests()).as("owned objects come from the informers").noneMatch(r -> r.path().contains("/statefulsets/demo"));
+        assertThat(api.kubernetes().writes()).isEmpty();
     }
 
     @Test
     void anExistingAdminSecretIsUsedAndNeverOverwritten() {
-        Secret mine = user.resource(Resources.secret("my-admin", "root", "my-Own-Pa55word")).create();
+        Secret mine = api.user().resource(Resources.secret("my-admin", "root", "my-Own-Pa55word")).create();
         HarperCluster cluster = managedCluster("demo", 1);
         cluster.getSpec().setAdminSecret("my-admin");
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
 
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         awaitCluster(c -> c.getStatus().getMembers() != null && !c.getStatus().getMembers().isEmpty());
@@ -193,12 +181,12 @@ class ManagedResourcesTest {
         Secret now = secret("my-admin");
         assertThat(now.getMetadata().getResourceVersion()).isEqualTo(mine.getMetadata().getResourceVersion());
         assertThat(secret("demo-admin")).isNull();
-        assertThat(kubernetes.writes()).noneMatch(r -> r.path().contains("/secrets/my-admin"));
+        assertThat(api.kubernetes().writes()).noneMatch(r -> r.path().contains("/secrets/my-admin"));
     }
 
     @Test
     void theGeneratedPasswordIsNeverLoggedNorInAnEvent() {
-        user.resource(managedCluster("demo", 2)).create();
+        api.user().resource(managedCluster("demo", 2)).create();
         Secret admin = await().atMost(WAIT).until(() -> secret("demo-admin"), s -> s != null);
         String password = new String(Base64.getDecoder().decode(admin.getData().get("password")), StandardCharsets.UTF_8);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 2);
@@ -210,7 +198,7 @@ class ManagedResourcesTest {
             String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
             assertThat(text).doesNotContain(password).doesNotContain(admin.getData().get("password"));
         }
-        List<Event> events = user.v1().events().inNamespace(NAMESPACE).list().getItems();
+        List<Event> events = api.user().v1().events().inNamespace(NAMESPACE).list().getItems();
         assertThat(events).extracting(Event::getReason).contains("AdminSecretCreated");
         for (Event event : events) {
             assertThat(event.getMessage()).doesNotContain(password);
@@ -220,12 +208,12 @@ class ManagedResourcesTest {
 
     @Test
     void aDeletedClusterLeavesOnlyObjectsItOwnsForTheGarbageCollector() {
-        HarperCluster cluster = user.resource(managedCluster("demo", 3)).create();
+        HarperCluster cluster = api.user().resource(managedCluster("demo", 3)).create();
         await().atMost(WAIT).until(() -> statefulSet("demo") != null && service("demo-hdb") != null && service("demo") != null
                 && budget("demo") != null);
 
-        user.resource(cluster).delete();
-        await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get() == null);
+        api.user().resource(cluster).delete();
+        await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get() == null);
 
         // The mock server collects no garbage: what is left must all be owned by the deleted cluster.
         List<HasMetadata> left = List.of(statefulSet("demo"), service("demo-hdb"), service("demo"), budget("demo"));
@@ -233,34 +221,34 @@ class ManagedResourcesTest {
             assertThat(controllerOf(owned).getUid()).as(owned.getKind()).isEqualTo(cluster.getMetadata().getUid());
             assertThat(controllerOf(owned).getBlockOwnerDeletion()).isTrue();
         }
-        assertThat(user.apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
-        assertThat(user.services().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
-        assertThat(user.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+        assertThat(api.user().apps().statefulSets().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+        assertThat(api.user().services().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
+        assertThat(api.user().policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
     }
 
     @Test
     void onUpgradeTheExistingPodsAreLabelledServingBeforeTheClientServiceSelectsByTheLabel() {
-        user.resource(managedCluster("demo", 2)).create();
+        api.user().resource(managedCluster("demo", 2)).create();
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         await().atMost(WAIT).until(() -> service("demo"), s -> s != null);
         // as an older operator left it: paused meanwhile, a client Service selecting every pod, pods without the label
-        editCluster(user, c -> c.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true")));
+        editCluster(api.user(), c -> c.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true")));
         awaitCluster(c -> c.getStatus().getPhase() == Phase.PAUSED);
-        user.services().inNamespace(NAMESPACE).withName("demo").edit(svc -> {
+        api.user().services().inNamespace(NAMESPACE).withName("demo").edit(svc -> {
             svc.getSpec().setSelector(Map.of("app.kubernetes.io/name", "harperdb", "app.kubernetes.io/instance", "demo"));
             return svc;
         });
         for (String pod : List.of("demo-0", "demo-1")) {
-            user.pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod)
+            api.user().pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod)
                     .withLabels(statefulSet.getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
         }
 
-        editCluster(user, c -> c.getMetadata().setAnnotations(Map.of()));
+        editCluster(api.user(), c -> c.getMetadata().setAnnotations(Map.of()));
 
         Service client = await().atMost(WAIT).until(() -> service("demo"),
                 s -> "true".equals(s.getSpec().getSelector().get("harperdb.io/serving")));
         for (String pod : List.of("demo-0", "demo-1")) {
-            io.fabric8.kubernetes.api.model.Pod labelled = user.pods().inNamespace(NAMESPACE).withName(pod).get();
+            io.fabric8.kubernetes.api.model.Pod labelled = api.user().pods().inNamespace(NAMESPACE).withName(pod).get();
             assertThat(labelled.getMetadata().getLabels()).containsEntry("harperdb.io/serving", "true");
             // labelled first: the Service never selected by the label while a pod lacked it
             assertThat(Long.parseLong(labelled.getMetadata().getResourceVersion()))
@@ -270,15 +258,15 @@ class ManagedResourcesTest {
 
     @Test
     void aNewPodOfAClusterWhoseMembersDoNotAnswerTakesNoClientTraffic() {
-        user.resource(managedCluster("demo", 1)).create();
+        api.user().resource(managedCluster("demo", 1)).create();
         StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet("demo"), s -> s != null);
         await().atMost(WAIT).until(() -> service("demo"), s -> "true".equals(s.getSpec().getSelector().get("harperdb.io/serving")));
-        user.pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("demo-0")
+        api.user().pods().inNamespace(NAMESPACE).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("demo-0")
                 .withLabels(statefulSet.getSpec().getTemplate().getMetadata().getLabels()).endMetadata().build()).create();
 
         // its member never answers: never shown caught up, never served
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 1);
-        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> user.pods().inNamespace(NAMESPACE).withName("demo-0").get()
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> api.user().pods().inNamespace(NAMESPACE).withName("demo-0").get()
                 .getMetadata().getLabels().get("harperdb.io/serving") == null);
     }
 
@@ -311,24 +299,24 @@ class ManagedResourcesTest {
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c != null && c.getStatus() != null && condition.test(c));
     }
 
     private StatefulSet statefulSet(String name) {
-        return user.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private Service service(String name) {
-        return user.services().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().services().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private PodDisruptionBudget budget(String name) {
-        return user.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private Secret secret(String name) {
-        return user.secrets().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private static Logger root() {

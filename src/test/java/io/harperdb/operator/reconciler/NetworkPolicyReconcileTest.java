@@ -8,52 +8,31 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.ClusterNetworkPolicy;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** spec.networkPolicy on the mock API server: the NetworkPolicy is created, kept, updated and deleted as a managed child. */
 class NetworkPolicyReconcileTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
 
-    @BeforeEach
-    void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        // Nothing listens on port 1: every member is unreachable at once.
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal,
-                        cluster.getMetadata().getName() + "-" + ordinal, cluster.getMetadata().getName() + "-" + ordinal,
-                        "http://127.0.0.1:1"));
-    }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        user.close();
-        kubernetes.close();
-    }
 
     @Test
     void createdWhenEnabledUpdatedRestoredAndDeletedWhenDisabled() {
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
         cluster.getSpec().setNetworkPolicy(enabled(true));
-        String uid = user.resource(cluster).create().getMetadata().getUid();
+        String uid = api.user().resource(cluster).create().getMetadata().getUid();
 
         NetworkPolicy created = await().atMost(WAIT).until(this::policy, p -> p != null);
         assertThat(created.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo(uid));
@@ -67,7 +46,7 @@ class NetworkPolicyReconcileTest {
         await().atMost(WAIT).until(() -> policy().getSpec().getIngress().get(1).getFrom().size() == 2);
 
         // an edit by hand is undone
-        user.network().v1().networkPolicies().inNamespace(NAMESPACE).withName("demo").edit(p -> {
+        api.user().network().v1().networkPolicies().inNamespace(NAMESPACE).withName("demo").edit(p -> {
             p.getSpec().setIngress(List.of());
             return p;
         });
@@ -79,8 +58,8 @@ class NetworkPolicyReconcileTest {
 
     @Test
     void noneWithoutTheSpecSayingSo() {
-        user.resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
-        await().atMost(WAIT).until(() -> user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
+        api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
+        await().atMost(WAIT).until(() -> api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
         assertThat(policy()).isNull();
     }
@@ -90,10 +69,10 @@ class NetworkPolicyReconcileTest {
         NetworkPolicy theirs = new NetworkPolicyBuilder().withNewMetadata().withName("demo").withNamespace(NAMESPACE)
                 .addToLabels("app", "theirs").endMetadata()
                 .withNewSpec().withNewPodSelector().addToMatchLabels("app", "theirs").endPodSelector().endSpec().build();
-        user.resource(theirs).create();
+        api.user().resource(theirs).create();
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 1);
         cluster.getSpec().setNetworkPolicy(enabled(true));
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
 
         HarperCluster failed = await().atMost(WAIT).until(() -> cluster(), c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.FAILED);
         Condition reconciled = MisconfiguredMembersTest.condition(failed, Conditions.RECONCILED);
@@ -102,7 +81,7 @@ class NetworkPolicyReconcileTest {
 
         // turned off, theirs is left alone as well
         edit(c -> c.getSpec().getNetworkPolicy().setEnabled(false));
-        await().atMost(WAIT).until(() -> user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
+        await().atMost(WAIT).until(() -> api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
         NetworkPolicy after = policy();
         assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("app", "theirs"));
@@ -117,7 +96,7 @@ class NetworkPolicyReconcileTest {
 
     private void edit(Consumer<HarperCluster> change) {
         await().atMost(WAIT).ignoreExceptions().until(() -> {
-            user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
+            api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
                 change.accept(c);
                 return c;
             });
@@ -126,10 +105,10 @@ class NetworkPolicyReconcileTest {
     }
 
     private HarperCluster cluster() {
-        return user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
+        return api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
     }
 
     private NetworkPolicy policy() {
-        return user.network().v1().networkPolicies().inNamespace(NAMESPACE).withName("demo").get();
+        return api.user().network().v1().networkPolicies().inNamespace(NAMESPACE).withName("demo").get();
     }
 }

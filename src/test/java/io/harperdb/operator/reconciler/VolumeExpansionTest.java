@@ -9,19 +9,16 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Storage;
-import io.harperdb.operator.resources.MemberAddress;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A larger storage.size resizes the data claims where their StorageClass allows it, and says where it does not. On the
@@ -30,28 +27,17 @@ import org.junit.jupiter.api.Test;
 class VolumeExpansionTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
 
     @BeforeEach
     void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress("demo-" + ordinal, "demo-" + ordinal, "demo-" + ordinal, "http://127.0.0.1:1"));
-        user.resource(new StorageClassBuilder().withNewMetadata().withName("expandable").endMetadata()
+        api.user().resource(new StorageClassBuilder().withNewMetadata().withName("expandable").endMetadata()
                 .withProvisioner("example.com/csi").withAllowVolumeExpansion(true).build()).create();
-        user.resource(new StorageClassBuilder().withNewMetadata().withName("fixed").endMetadata()
+        api.user().resource(new StorageClassBuilder().withNewMetadata().withName("fixed").endMetadata()
                 .withProvisioner("example.com/csi").build()).create();
     }
 
-    @AfterEach
-    void stop() {
-        operator.close();
-        user.close();
-        kubernetes.close();
-    }
 
     @Test
     void aLargerSizeResizesTheClaimsAndTheConditionFollowsTheirCapacity() {
@@ -67,12 +53,12 @@ class VolumeExpansionTest {
         assertThat(resizing.getReason()).isEqualTo(VolumeExpansion.RESIZING);
         assertThat(resizing.getMessage()).isEqualTo("data-demo-0, data-demo-1 resizing to 20Gi");
         assertThat(requested("data-other-0")).as("another cluster's claim").isEqualTo("10Gi");
-        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems())
+        assertThat(api.user().v1().events().inNamespace(NAMESPACE).list().getItems())
                 .filteredOn(e -> "ResizingVolume".equals(e.getReason())).hasSize(2);
 
         // the volumes grew (what the external resizer and the kubelet report)
         for (String claim : List.of("data-demo-0", "data-demo-1")) {
-            user.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).editStatus(c -> {
+            api.user().persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).editStatus(c -> {
                 c.getStatus().setCapacity(Map.of("storage", new Quantity("20Gi")));
                 return c;
             });
@@ -128,13 +114,13 @@ class VolumeExpansionTest {
         Storage storage = new Storage();
         storage.setStorageClassName(storageClass);
         cluster.getSpec().getInstances().setStorage(storage);
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
         // the claims come after the StatefulSet (and the admin Secret), as in a real cluster
-        await("StatefulSet").atMost(WAIT).until(() -> user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
+        await("StatefulSet").atMost(WAIT).until(() -> api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
         for (int i = 0; i < replicas; i++) {
-            user.resource(claim("demo", i, storageClass)).create();
+            api.user().resource(claim("demo", i, storageClass)).create();
         }
-        user.resource(claim("other", 0, storageClass)).create();
+        api.user().resource(claim("other", 0, storageClass)).create();
     }
 
     /** A claim as the StatefulSet controller makes it from the claim template, bound and provisioned. */
@@ -149,21 +135,21 @@ class VolumeExpansionTest {
     }
 
     private void setSize(String size) {
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().getStorage().setSize(size));
+        ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getInstances().getStorage().setSize(size));
     }
 
     private String requested(String claim) {
-        return user.persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get().getSpec().getResources().getRequests()
+        return api.user().persistentVolumeClaims().inNamespace(NAMESPACE).withName(claim).get().getSpec().getResources().getRequests()
                 .get("storage").toString();
     }
 
     private Optional<Condition> condition() {
-        HarperCluster cluster = user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
+        HarperCluster cluster = api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get();
         return Optional.ofNullable(cluster.getStatus() == null ? null : Conditions.find(cluster.getStatus().getConditions(), VolumeExpansion.CONDITION));
     }
 
     private HarperCluster awaitCluster(java.util.function.Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c != null && condition.test(c));
     }
 }
