@@ -7,18 +7,17 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
-import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The objects the operator owns (StatefulSet, both Services, PodDisruptionBudget) are read from informer
@@ -30,26 +29,18 @@ class OwnedResourcesFromCachesTest {
     /** Owned objects by name: what a GET that bypasses the caches asks for (informers list and watch by collection). */
     private static final String OWNED_BY_NAME = ".*/(statefulsets|services|poddisruptionbudgets)/[^/?]+";
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
     private StandIn pod;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsAt(() -> this.pod.url());
 
     @BeforeEach
     void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
         pod = new StandIn("demo-0", List.of(), true);
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress("demo-" + ordinal, "demo-" + ordinal, "demo-" + ordinal, pod.url()));
     }
 
     @AfterEach
     void stop() throws Exception {
-        operator.close();
         pod.close();
-        user.close();
-        kubernetes.close();
     }
 
     @Test
@@ -59,7 +50,7 @@ class OwnedResourcesFromCachesTest {
         for (Supplier<? extends io.fabric8.kubernetes.api.model.HasMetadata> owned : List.<Supplier<? extends io.fabric8.kubernetes.api.model.HasMetadata>>of(
                 () -> service("demo"), () -> service("demo-hdb"), this::budget, this::statefulSet)) {
             io.fabric8.kubernetes.api.model.HasMetadata before = owned.get();
-            user.resource(before).delete();
+            api.user().resource(before).delete();
             var back = await(before.getKind() + " " + before.getMetadata().getName() + " back").atMost(Duration.ofSeconds(15))
                     .until(owned::get, o -> o != null && !o.getMetadata().getUid().equals(before.getMetadata().getUid()));
             assertThat(back.getMetadata().getName()).isEqualTo(before.getMetadata().getName());
@@ -71,12 +62,12 @@ class OwnedResourcesFromCachesTest {
         createReadyCluster("2s");
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
         int roundsBefore = statusReads();
-        kubernetes.clearRequests();
+        api.kubernetes().clearRequests();
 
         // Several rounds (pollInterval 2s, Ready).
         await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(9)).until(() -> true);
 
-        List<MockKubernetes.Request> requests = kubernetes.requests();
+        List<MockKubernetes.Request> requests = api.kubernetes().requests();
         assertThat(statusReads()).as("rounds ran meanwhile").isGreaterThan(roundsBefore + 2);
         assertThat(requests).as("no GET of an owned object: they come from the informers").noneMatch(r -> r.path().matches(OWNED_BY_NAME));
         assertThat(requests).as("nothing written").allMatch(MockKubernetes.Request::isRead);
@@ -91,8 +82,8 @@ class OwnedResourcesFromCachesTest {
     private void createReadyCluster(String pollInterval) {
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 1);
         cluster.getSpec().setPollInterval(pollInterval);
-        user.resource(cluster).create();
-        await("Ready").atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        api.user().resource(cluster).create();
+        await("Ready").atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.READY);
         await().atMost(WAIT).until(() -> statefulSet() != null && service("demo") != null && service("demo-hdb") != null && budget() != null);
     }
@@ -103,14 +94,14 @@ class OwnedResourcesFromCachesTest {
     }
 
     private StatefulSet statefulSet() {
-        return user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
+        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
     }
 
     private Service service(String name) {
-        return user.services().inNamespace(NAMESPACE).withName(name).get();
+        return api.user().services().inNamespace(NAMESPACE).withName(name).get();
     }
 
     private PodDisruptionBudget budget() {
-        return user.policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("demo").get();
+        return api.user().policy().v1().podDisruptionBudget().inNamespace(NAMESPACE).withName("demo").get();
     }
 }

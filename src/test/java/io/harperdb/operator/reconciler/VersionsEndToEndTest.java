@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.MemberStatus;
-import io.harperdb.operator.resources.MemberAddress;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.operator.testing.OperatorOnMockApi;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +16,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The version each member reports shows in status, and a downgrade of the image waits for the annotation. On the mock
@@ -27,33 +25,25 @@ import org.junit.jupiter.api.Test;
 class VersionsEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private MockKubernetes kubernetes;
-    private KubernetesClient user;
     private StandIn pod;
-    private RunningOperator operator;
+    @RegisterExtension
+    final OperatorOnMockApi api = OperatorOnMockApi.managedPodsAt(() -> this.pod.url());
 
     @BeforeEach
     void start() {
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
         pod = new StandIn("demo-0", List.of(), true).withVersion("4.7.29");
-        operator = new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
-                (cluster, ordinal) -> new MemberAddress("demo-" + ordinal, "demo-" + ordinal, "demo-" + ordinal, pod.url()));
     }
 
     @AfterEach
     void stop() throws Exception {
-        operator.close();
         pod.close();
-        user.close();
-        kubernetes.close();
     }
 
     @Test
     void theReportedVersionShowsAndADowngradeWaitsForTheAnnotation() {
         HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 1);
         cluster.getSpec().getInstances().setImage("harperdb/harperdb:4.7.29");
-        user.resource(cluster).create();
+        api.user().resource(cluster).create();
         HarperCluster ready = awaitCluster(c -> "4.7.29".equals(c.getStatus().getVersion()));
         assertThat(ready.getStatus().getMembers()).extracting(MemberStatus::getVersion).containsExactly("4.7.29");
         // read when the member first answered, not every round
@@ -61,7 +51,7 @@ class VersionsEndToEndTest {
         await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> true);
         assertThat(pod.operations().stream().filter("registration_info"::equals).count()).isEqualTo(reads).isEqualTo(1);
 
-        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setImage("harperdb/harperdb:4.6.3"));
+        ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getInstances().setImage("harperdb/harperdb:4.6.3"));
 
         HarperCluster waiting = awaitCluster(c -> Conditions.find(c.getStatus().getConditions(), VersionGate.CONDITION) != null);
         Condition condition = Conditions.find(waiting.getStatus().getConditions(), VersionGate.CONDITION);
@@ -69,7 +59,7 @@ class VersionsEndToEndTest {
         assertThat(condition.getMessage()).contains("a downgrade from 4.7.29");
         assertThat(image()).isEqualTo("harperdb/harperdb:4.7.29");
 
-        user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
+        api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").edit(c -> {
             Map<String, String> annotations = new HashMap<>(c.getMetadata().getAnnotations() == null ? Map.of() : c.getMetadata().getAnnotations());
             annotations.put(VersionGate.ALLOW_ANNOTATION, "4.6.3");
             c.getMetadata().setAnnotations(annotations);
@@ -81,11 +71,11 @@ class VersionsEndToEndTest {
     }
 
     private String image() {
-        return VersionGate.harperImage(user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
+        return VersionGate.harperImage(api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get());
     }
 
     private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
+        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
                 c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && condition.test(c));
     }
 }

@@ -40,6 +40,18 @@ public final class OperatorOnMockApi implements BeforeEachCallback, AfterEachCal
                 }));
     }
 
+    /**
+     * Managed pod {@code <cluster>-i} is named so and answers at {@code url}, asked for at each call (so a stand-in
+     * made in the test's own {@code @BeforeEach} can serve).
+     */
+    public static OperatorOnMockApi managedPodsAt(java.util.function.Supplier<String> url) {
+        return new OperatorOnMockApi(kubernetes -> new RunningOperator(kubernetes, new HarperClientFactory(RunningOperator.TEST_TIMEOUTS),
+                (cluster, ordinal) -> {
+                    String pod = cluster.getMetadata().getName() + "-" + ordinal;
+                    return new MemberAddress(pod, pod, pod, url.get());
+                }));
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) {
         kubernetes = new MockKubernetes();
