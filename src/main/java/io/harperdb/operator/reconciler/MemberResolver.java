@@ -56,7 +56,8 @@ public final class MemberResolver {
     /**
      * The managed members: pods {@code 0..staying-1} of the StatefulSet stay, pods {@code staying..existing-1}
      * are leaving (a scale-down whose remove_node has not yet taken effect). Each is addressed through the
-     * resolver and authenticated with the cluster's admin Secret.
+     * resolver and authenticated with the cluster's admin Secret; an https address is verified with the cluster's CA
+     * ({@link OperationsTrust#managedHttps}).
      */
     public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
                                   Function<String, Optional<Secret>> secrets) {
@@ -67,14 +68,25 @@ public final class MemberResolver {
                 ? null : cluster.getSpec().getReplication().getSubscriptions());
         List<ClusterMember> stay = new ArrayList<>();
         List<ClusterMember> leave = new ArrayList<>();
+        OperationsTrust httpsTrust = null;
         for (int ordinal = 0; ordinal < Math.max(staying, existing); ordinal++) {
             MemberAddress address = addresses.resolve(cluster, ordinal);
+            OperationsTrust trust = OperationsTrust.managed(verifyTls);
+            if (isHttps(address.operationsUrl())) {
+                // the same CA for every pod: read once
+                httpsTrust = httpsTrust != null ? httpsTrust : OperationsTrust.managedHttps(cluster, verifyTls, secrets);
+                trust = httpsTrust;
+            }
             ClusterMember member = new ClusterMember(address.nodeName(), address.replicationHostname(), address.replicationUrl(),
                     address.operationsUrl(), verifyTls, false, subscriptions, credentials.credentials(), credentials.problem(),
-                    address.podName());
+                    address.podName(), trust);
             (ordinal < staying ? stay : leave).add(member);
         }
         return new Members(List.copyOf(stay), List.copyOf(leave));
+    }
+
+    private static boolean isHttps(String url) {
+        return url != null && url.regionMatches(true, 0, "https://", 0, 8);
     }
 
     private record Credentials(MemberCredentials credentials, String problem) {
