@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeSpec;
+import io.harperdb.operator.resources.HarperPorts;
 import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -61,6 +63,16 @@ public final class MemberResolver {
      */
     public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
                                   Function<String, Optional<Secret>> secrets) {
+        return managed(cluster, staying, existing, addresses, secrets, Set.of());
+    }
+
+    /**
+     * As {@link #managed(HarperCluster, int, int, MemberAddressResolver, Function)}; the pods named in {@code plainOnly}
+     * run a template older than the https Operations API (no port {@code operations-tls}) and are called on the plain
+     * port until the roll replaces them: the roll waits for a Ready cluster, which needs them reachable.
+     */
+    public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
+                                  Function<String, Optional<Secret>> secrets, Set<String> plainOnly) {
         String secretName = ResourceNames.adminSecret(cluster);
         Credentials credentials = credentials(secretName, "of HarperCluster " + cluster.getMetadata().getName(), secrets);
         boolean verifyTls = clusterVerifiesTls(cluster);
@@ -72,7 +84,10 @@ public final class MemberResolver {
         for (int ordinal = 0; ordinal < Math.max(staying, existing); ordinal++) {
             MemberAddress address = addresses.resolve(cluster, ordinal);
             OperationsTrust trust = OperationsTrust.managed(verifyTls);
-            if (isHttps(address.operationsUrl())) {
+            if (isHttps(address.operationsUrl()) && plainOnly.contains(address.podName())) {
+                address = new MemberAddress(address.podName(), address.nodeName(), address.replicationHostname(),
+                        plainOperationsUrl(address.operationsUrl()));
+            } else if (isHttps(address.operationsUrl())) {
                 // the same CA for every pod: read once
                 httpsTrust = httpsTrust != null ? httpsTrust : OperationsTrust.managedHttps(cluster, verifyTls, secrets);
                 trust = httpsTrust;
@@ -87,6 +102,11 @@ public final class MemberResolver {
 
     private static boolean isHttps(String url) {
         return url != null && url.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    /** The plain Operations API at the same host: {@code http://<host>:9925}. */
+    static String plainOperationsUrl(String url) {
+        return "http://" + URI.create(url).getHost() + ":" + HarperPorts.OPERATIONS;
     }
 
     private record Credentials(MemberCredentials credentials, String problem) {

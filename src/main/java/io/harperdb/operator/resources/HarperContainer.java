@@ -92,6 +92,27 @@ public final class HarperContainer {
                 .findFirst();
     }
 
+    /**
+     * The pods whose HarperDB container declares no https Operations API port ({@code operations-tls}): made from a
+     * template older than it, they serve the plain port only until they are restarted.
+     */
+    public static java.util.Set<String> plainOperationsOnly(List<io.fabric8.kubernetes.api.model.Pod> pods) {
+        java.util.Set<String> plainOnly = new java.util.TreeSet<>();
+        for (io.fabric8.kubernetes.api.model.Pod pod : pods) {
+            if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+                continue;
+            }
+            pod.getSpec().getContainers().stream().filter(c -> NAME.equals(c.getName())).findFirst().ifPresent(c -> {
+                boolean secure = c.getPorts() != null && c.getPorts().stream()
+                        .anyMatch(p -> HarperPorts.OPERATIONS_SECURE_NAME.equals(p.getName()));
+                if (!secure) {
+                    plainOnly.add(pod.getMetadata().getName());
+                }
+            });
+        }
+        return plainOnly;
+    }
+
     static List<ContainerPort> ports() {
         return List.of(
                 port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),

@@ -3,9 +3,14 @@ package io.harperdb.operator.reconciler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Tls;
+import io.harperdb.operator.resources.HarperContainer;
 import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.MemberCertificates;
@@ -16,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +107,30 @@ class ManagedOperationsHttpsTest {
             assertThat(member.trust().mode()).isEqualTo(OperationsTrust.Mode.ANY_CERTIFICATE);
             assertThat(clients.clientFor(member).clusterStatus().nodeName()).isEqualTo("demo-0");
         }
+    }
+
+    @Test
+    void aPodFromATemplateWithoutTheHttpsPortIsCalledOnThePlainPortUntilItIsRestarted() {
+        secrets.put("demo-tls", clusterCa.secret("demo-tls", MemberCertificates.TRUSTED_CA_KEY));
+        // pods made before the https port: the roll that adds it waits for a Ready cluster, so they must stay reachable
+        Pod old = pod("demo-1", new ContainerPortBuilder().withName("operations").withContainerPort(9925).build());
+        Pod current = pod("demo-0", new ContainerPortBuilder().withName("operations").withContainerPort(9925).build(),
+                new ContainerPortBuilder().withName("operations-tls").withContainerPort(9924).build());
+
+        Set<String> plainOnly = HarperContainer.plainOperationsOnly(List.of(current, old));
+        List<ClusterMember> members = MemberResolver.managed(verifying(), 2, 2, MemberAddressResolver.stableDns(), lookup, plainOnly)
+                .staying();
+
+        assertThat(plainOnly).containsExactly("demo-1");
+        assertThat(members).extracting(ClusterMember::operationsUrl)
+                .containsExactly("https://demo-0.demo-hdb.test.svc:9924", "http://demo-1.demo-hdb.test.svc:9925");
+        assertThat(members).extracting(ClusterMember::contactable).containsExactly(true, true);
+    }
+
+    private static Pod pod(String name, ContainerPort... ports) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().addNewContainer().withName("harperdb").withPorts(ports).endContainer()
+                .addNewContainer().withName("sidecar").endContainer().endSpec().build();
     }
 
     private ClusterMember managed(HarperCluster cluster, MemberAddressResolver addresses) {
