@@ -55,7 +55,7 @@ public record OperationsTrust(Mode mode, List<X509Certificate> caCertificates, S
 
     /**
      * A managed pod's https Operations API: its certificate checked against the CA bundle its pods trust (key ca.crt of
-     * the cluster's {@code <cluster>-tls} Secret, which holds both CAs while the CA is replaced), and its hostname against
+     * the cluster's {@code <cluster>-tls} Secret, what HarperDB's tls.certificateAuthority is), and its hostname against
      * the pod's DNS name, as every verifying client does. With the cluster's {@code tls.verify: false}, any certificate:
      * the credentials still travel encrypted. Without the Secret nothing is sent: a problem, never plain http.
      */

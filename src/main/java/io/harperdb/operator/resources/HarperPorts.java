@@ -4,7 +4,8 @@ package io.harperdb.operator.resources;
 public final class HarperPorts {
     /**
      * HarperDB's Operations API over plain HTTP: for /health (the kubelet's probes) and for calls from inside the pod
-     * (the sidecar, over loopback). The operator sends no credentials to it.
+     * (the sidecar, over loopback). The operator sends it no credentials, except to a pod from a template older than
+     * {@link #OPERATIONS_SECURE} until that pod is restarted.
      */
     public static final int OPERATIONS = 9925;
     /**
