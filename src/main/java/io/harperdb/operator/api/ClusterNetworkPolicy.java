@@ -20,12 +20,12 @@ public class ClusterNetworkPolicy {
 
     @JsonPropertyDescription("Whether the operator keeps a NetworkPolicy (named after the cluster) that lets only the cluster's "
             + "own pods reach the replication port 9933 and only the operator's pods (and operationsClients) reach the "
-            + "Operations API port 9925; the HTTP port 9926 and the sidecar's 9950 stay open. Absent = the operator's default "
+            + "Operations API ports 9924 (https) and 9925; the HTTP port 9926 and the sidecar's 9950 stay open. Absent = the operator's default "
             + "(the chart's networkPolicy.enabled, off unless set). Needs a network plugin that enforces NetworkPolicies")
     private Boolean enabled;
 
     @Size(max = MAX_PEERS)
-    @JsonPropertyDescription("Who else may reach the Operations API (port 9925), as NetworkPolicy peers (podSelector, "
+    @JsonPropertyDescription("Who else may reach the Operations API (ports 9924 and 9925), as NetworkPolicy peers (podSelector, "
             + "namespaceSelector, ipBlock)")
     private List<NetworkPolicyPeer> operationsClients;
 

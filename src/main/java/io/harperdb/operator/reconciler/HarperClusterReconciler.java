@@ -14,6 +14,7 @@ import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeStatus;
 import io.harperdb.operator.api.MemberStatus;
 import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.resources.HarperContainer;
 import io.harperdb.operator.resources.ManagedMembers;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
@@ -279,7 +280,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             round.desiredReplicas = ManagedMembers.replicas(round.cluster);
             round.currentReplicas = current == null || current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
             round.managedMembers = MemberResolver.managed(round.cluster, round.desiredReplicas, round.currentReplicas, addresses,
-                    round.secrets);
+                    round.secrets, HarperContainer.plainOperationsOnly(statefulSetPods(context)));
             round.members = round.members.plus(round.managedMembers);
         }
         String namespace = round.cluster.getMetadata().getNamespace();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
 import io.harperdb.operator.api.HarperNodeSpec;
+import io.harperdb.operator.resources.HarperPorts;
 import io.harperdb.operator.resources.MemberAddress;
 import io.harperdb.operator.resources.MemberAddressResolver;
 import io.harperdb.operator.resources.ResourceNames;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -56,10 +58,21 @@ public final class MemberResolver {
     /**
      * The managed members: pods {@code 0..staying-1} of the StatefulSet stay, pods {@code staying..existing-1}
      * are leaving (a scale-down whose remove_node has not yet taken effect). Each is addressed through the
-     * resolver and authenticated with the cluster's admin Secret.
+     * resolver and authenticated with the cluster's admin Secret; an https address is verified with the cluster's CA
+     * ({@link OperationsTrust#managedHttps}).
      */
     public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
                                   Function<String, Optional<Secret>> secrets) {
+        return managed(cluster, staying, existing, addresses, secrets, Set.of());
+    }
+
+    /**
+     * As {@link #managed(HarperCluster, int, int, MemberAddressResolver, Function)}; the pods named in {@code plainOnly}
+     * run a template older than the https Operations API (no port {@code operations-tls}) and are called on the plain
+     * port until the roll replaces them: the roll waits for a Ready cluster, which needs them reachable.
+     */
+    public static Members managed(HarperCluster cluster, int staying, int existing, MemberAddressResolver addresses,
+                                  Function<String, Optional<Secret>> secrets, Set<String> plainOnly) {
         String secretName = ResourceNames.adminSecret(cluster);
         Credentials credentials = credentials(secretName, "of HarperCluster " + cluster.getMetadata().getName(), secrets);
         boolean verifyTls = clusterVerifiesTls(cluster);
@@ -67,14 +80,33 @@ public final class MemberResolver {
                 ? null : cluster.getSpec().getReplication().getSubscriptions());
         List<ClusterMember> stay = new ArrayList<>();
         List<ClusterMember> leave = new ArrayList<>();
+        OperationsTrust httpsTrust = null;
         for (int ordinal = 0; ordinal < Math.max(staying, existing); ordinal++) {
             MemberAddress address = addresses.resolve(cluster, ordinal);
+            OperationsTrust trust = OperationsTrust.managed(verifyTls);
+            if (isHttps(address.operationsUrl()) && plainOnly.contains(address.podName())) {
+                address = new MemberAddress(address.podName(), address.nodeName(), address.replicationHostname(),
+                        plainOperationsUrl(address.operationsUrl()));
+            } else if (isHttps(address.operationsUrl())) {
+                // the same CA for every pod: read once
+                httpsTrust = httpsTrust != null ? httpsTrust : OperationsTrust.managedHttps(cluster, verifyTls, secrets);
+                trust = httpsTrust;
+            }
             ClusterMember member = new ClusterMember(address.nodeName(), address.replicationHostname(), address.replicationUrl(),
                     address.operationsUrl(), verifyTls, false, subscriptions, credentials.credentials(), credentials.problem(),
-                    address.podName());
+                    address.podName(), trust);
             (ordinal < staying ? stay : leave).add(member);
         }
         return new Members(List.copyOf(stay), List.copyOf(leave));
+    }
+
+    private static boolean isHttps(String url) {
+        return url != null && url.regionMatches(true, 0, "https://", 0, 8);
+    }
+
+    /** The plain Operations API at the same host: {@code http://<host>:9925}. */
+    static String plainOperationsUrl(String url) {
+        return "http://" + URI.create(url).getHost() + ":" + HarperPorts.OPERATIONS;
     }
 
     private record Credentials(MemberCredentials credentials, String problem) {

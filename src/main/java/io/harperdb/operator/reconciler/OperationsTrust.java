@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.harperdb.operator.api.CaBundleSecret;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNodeSpec;
+import io.harperdb.operator.resources.MemberCertificates;
+import io.harperdb.operator.resources.ResourceNames;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
@@ -49,6 +51,31 @@ public record OperationsTrust(Mode mode, List<X509Certificate> caCertificates, S
     /** A managed pod's: verified with the system's CAs, or not at all; never reported here. */
     static OperationsTrust managed(boolean verify) {
         return new OperationsTrust(verify ? Mode.SYSTEM_CAS : Mode.ANY_CERTIFICATE, List.of(), null, null, null);
+    }
+
+    /**
+     * A managed pod's https Operations API: its certificate checked against the CA bundle its pods trust (key ca.crt of
+     * the cluster's {@code <cluster>-tls} Secret, what HarperDB's tls.certificateAuthority is), and its hostname against
+     * the pod's DNS name, as every verifying client does. With the cluster's {@code tls.verify: false}, any certificate:
+     * the credentials still travel encrypted. Without the Secret nothing is sent: a problem, never plain http.
+     */
+    static OperationsTrust managedHttps(HarperCluster cluster, boolean verify, Function<String, Optional<Secret>> secrets) {
+        if (!verify) {
+            return managed(false);
+        }
+        String secretName = ResourceNames.certificatesSecret(cluster);
+        String where = "Secret " + secretName + " (key " + MemberCertificates.TRUSTED_CA_KEY + ") of HarperCluster "
+                + cluster.getMetadata().getName() + ", whose CA verifies its pods' https Operations API,";
+        Optional<Secret> secret = secrets.apply(secretName);
+        if (secret.isEmpty()) {
+            return broken(where + " not found");
+        }
+        String pem = MemberResolver.value(secret.get(), MemberCertificates.TRUSTED_CA_KEY);
+        List<X509Certificate> certificates = pem == null ? List.of() : certificates(pem);
+        if (certificates.isEmpty()) {
+            return broken(where + " holds no PEM-encoded X.509 certificate");
+        }
+        return new OperationsTrust(Mode.CA_BUNDLE, certificates, null, null, null);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * The NetworkPolicy of a cluster's managed pods (spec.networkPolicy, opt-in): ingress to replication only from the
  * cluster's own pods (and the replicationPeers it lists), to the Operations API only from the operator's pods (and
- * the operationsClients it lists); the HTTP port and the sidecar's port stay open to all (clients, Prometheus,
+ * the operationsClients it lists), both its https and its plain port; the HTTP port and the sidecar's port stay open to all (clients, Prometheus,
  * kubelet probes). Egress is not restricted: members reach HarperNodes outside the cluster.
  */
 public final class DesiredNetworkPolicy {
@@ -54,7 +54,7 @@ public final class DesiredNetworkPolicy {
         operationsFrom.addAll(orEmpty(spec.getOperationsClients()));
         List<NetworkPolicyIngressRule> ingress = List.of(
                 rule(replicationFrom, HarperPorts.REPLICATION),
-                rule(operationsFrom, HarperPorts.OPERATIONS),
+                rule(operationsFrom, HarperPorts.OPERATIONS, HarperPorts.OPERATIONS_SECURE),
                 new NetworkPolicyIngressRuleBuilder().withPorts(port(HarperPorts.HTTP), port(HarperPorts.SIDECAR)).build());
         return new NetworkPolicyBuilder()
                 .withNewMetadata()
@@ -78,8 +78,9 @@ public final class DesiredNetworkPolicy {
         return new NetworkPolicyPeerBuilder().withNamespaceSelector(namespaces).withPodSelector(selector(operator.podLabels())).build();
     }
 
-    private static NetworkPolicyIngressRule rule(List<NetworkPolicyPeer> from, int port) {
-        return new NetworkPolicyIngressRuleBuilder().withFrom(from).withPorts(port(port)).build();
+    private static NetworkPolicyIngressRule rule(List<NetworkPolicyPeer> from, int... ports) {
+        return new NetworkPolicyIngressRuleBuilder().withFrom(from)
+                .withPorts(java.util.Arrays.stream(ports).mapToObj(DesiredNetworkPolicy::port).toList()).build();
     }
 
     private static NetworkPolicyPort port(int port) {

@@ -36,6 +36,7 @@ public final class DesiredServices {
                 .withPublishNotReadyAddresses(true)
                 .withSelector(ResourceNames.selectorLabels(cluster))
                 .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                        port(HarperPorts.OPERATIONS_SECURE_NAME, HarperPorts.OPERATIONS_SECURE),
                         port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
                         port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION))
                 .endSpec()
@@ -68,6 +69,7 @@ public final class DesiredServices {
                 .withType(type.name())
                 .withSelector(selector)
                 .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                        port(HarperPorts.OPERATIONS_SECURE_NAME, HarperPorts.OPERATIONS_SECURE),
                         port(HarperPorts.HTTP_NAME, HarperPorts.HTTP))
                 .endSpec()
                 .build();

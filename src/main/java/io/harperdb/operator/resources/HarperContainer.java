@@ -92,9 +92,31 @@ public final class HarperContainer {
                 .findFirst();
     }
 
+    /**
+     * The pods whose HarperDB container declares no https Operations API port ({@code operations-tls}): made from a
+     * template older than it, they serve the plain port only until they are restarted.
+     */
+    public static java.util.Set<String> plainOperationsOnly(List<io.fabric8.kubernetes.api.model.Pod> pods) {
+        java.util.Set<String> plainOnly = new java.util.TreeSet<>();
+        for (io.fabric8.kubernetes.api.model.Pod pod : pods) {
+            if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+                continue;
+            }
+            pod.getSpec().getContainers().stream().filter(c -> NAME.equals(c.getName())).findFirst().ifPresent(c -> {
+                boolean secure = c.getPorts() != null && c.getPorts().stream()
+                        .anyMatch(p -> HarperPorts.OPERATIONS_SECURE_NAME.equals(p.getName()));
+                if (!secure) {
+                    plainOnly.add(pod.getMetadata().getName());
+                }
+            });
+        }
+        return plainOnly;
+    }
+
     static List<ContainerPort> ports() {
         return List.of(
                 port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                port(HarperPorts.OPERATIONS_SECURE_NAME, HarperPorts.OPERATIONS_SECURE),
                 port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
                 port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION));
     }
@@ -118,10 +140,12 @@ public final class HarperContainer {
         env.add(secret(ADMIN_PASSWORD, adminSecret, AdminSecret.PASSWORD_KEY));
         env.add(value("ROOTPATH", DATA_PATH));
         env.add(value("DEFAULTS_MODE", "prod"));
-        // Plain ports inside the cluster (the operator and the sidecar speak http); "null" turns the
-        // secure ones off, as a port and a secure port on the same number would collide.
+        // The Operations API on both: https (the member's certificate, below) for the operator, which sends the admin
+        // credentials; plain http for the probes' /health and the sidecar's calls over the pod's loopback. Both
+        // answer at once on 4.7.29 (docs/harperdb-compatibility.md). The HTTP interface stays plain; "null" turns
+        // its secure port off, as its default (9926) is the plain port's number.
         env.add(value("OPERATIONSAPI_NETWORK_PORT", String.valueOf(HarperPorts.OPERATIONS)));
-        env.add(value("OPERATIONSAPI_NETWORK_SECUREPORT", "null"));
+        env.add(value("OPERATIONSAPI_NETWORK_SECUREPORT", String.valueOf(HarperPorts.OPERATIONS_SECURE)));
         env.add(value("HTTP_PORT", String.valueOf(HarperPorts.HTTP)));
         env.add(value("HTTP_SECUREPORT", "null"));
         // Defaults that instances.config may change: the variable is left out when the config sets its key.
@@ -131,6 +155,7 @@ public final class HarperContainer {
         }
         // The pod's own certificate for its replication hostname and the cluster's CA (HarperDB's tls.certificate,
         // tls.privateKey and tls.certificateAuthority), from the Secret that holds every ordinal's: $(POD_NAME) picks.
+        // Replication and the https Operations API both serve it.
         env.add(value("TLS_CERTIFICATE", TLS_PATH + "/$(" + POD_NAME + ")" + MemberCertificates.CERT_SUFFIX));
         env.add(value("TLS_PRIVATEKEY", TLS_PATH + "/$(" + POD_NAME + ")" + MemberCertificates.KEY_SUFFIX));
         env.add(value("TLS_CERTIFICATEAUTHORITY", TLS_PATH + "/" + MemberCertificates.TRUSTED_CA_KEY));

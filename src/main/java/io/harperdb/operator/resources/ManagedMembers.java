@@ -26,8 +26,12 @@ public final class ManagedMembers {
         return podName(cluster, ordinal) + hostnameSuffix(cluster);
     }
 
+    /**
+     * The https Operations API of pod {@code ordinal} at its DNS name, which its certificate names: the operator verifies
+     * both (the cluster's CA, the hostname), and its credentials never cross the network in clear.
+     */
     public static String operationsUrl(HarperCluster cluster, int ordinal) {
-        return "http://" + nodeName(cluster, ordinal) + ":" + HarperPorts.OPERATIONS;
+        return "https://" + nodeName(cluster, ordinal) + ":" + HarperPorts.OPERATIONS_SECURE;
     }
 
     public static MemberAddress address(HarperCluster cluster, int ordinal) {

@@ -81,6 +81,8 @@ public final class SidecarContainer {
 
     static List<EnvVar> env() {
         return List.of(
+                // Its own HarperDB over the pod's loopback: the admin credentials never leave the pod, so plain http
+                // suffices (the certificate names the pod's DNS name, not 127.0.0.1, and would need its own check).
                 value(ENV_HARPERDB_URL, "http://127.0.0.1:" + HarperPorts.OPERATIONS),
                 value(ENV_CREDENTIALS_DIR, CREDENTIALS_PATH),
                 value(ENV_PORT, String.valueOf(HarperPorts.SIDECAR)),

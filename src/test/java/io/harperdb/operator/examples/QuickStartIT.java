@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.pods.PodContract;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The README's quick start, run the way a user's cluster runs it: the Secret command, then
  * {@code examples/managed-cluster.yaml} as written; the pods run from what the operator generated
  * (pod-contract tier). Ready 3/3 with TLS verification on (the members' certificates from the cluster's CA), and a
- * record written on one pod is read on the others.
+ * record written on one pod is read on the others. The operator's traffic to the pods, captured, carries no Basic
+ * credential over plain http.
  */
 class QuickStartIT {
     private PodContract k8s;
@@ -57,7 +59,14 @@ class QuickStartIT {
             }
         });
         assertThat(linkRequests).isNotEmpty().allSatisfy(r -> assertThat(r.path("verify_tls").asBoolean(false)).as("%s", r).isTrue());
-        String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
+        // No credential in clear: the operator sent every operation to the pods' https Operations API (port 9924), and
+        // each call succeeded only because the pod's certificate verified against the cluster's CA and its DNS name.
+        List<HarperOperationLog.Call> calls = k8s.harperCalls().calls();
+        assertThat(calls).filteredOn(HarperOperationLog.Call::basicAuthorization).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.scheme()).as("%s to %s", c.operation(), c.host()).isEqualTo("https"));
+        assertThat(calls).noneMatch(HarperOperationLog.Call::basicInClear);
+
+        String pod0 = "https://" + k8s.podHost("demo-0", "demo") + ":9924";
         JsonNode status = k8s.call(pod0, "admin", password, Map.of("operation", "cluster_status"));
         assertThat(status.path("connections")).hasSize(2).allSatisfy(c ->
                 assertThat(c.path("ca_info").toString()).as("%s", c).contains("harperdb-operator CA default/demo"));
@@ -66,7 +75,7 @@ class QuickStartIT {
         k8s.call(pod0, "admin", password, Map.of("operation", "insert", "database", "data", "table", "quickstart",
                 "records", List.of(Map.of("id", "1", "written", "on demo-0"))));
         for (String pod : List.of("demo-1", "demo-2")) {
-            String url = "http://" + k8s.podHost(pod, "demo") + ":9925";
+            String url = "https://" + k8s.podHost(pod, "demo") + ":9924";
             await("the record on " + pod).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 JsonNode found = k8s.call(url, "admin", password, Map.of("operation", "search_by_id", "database", "data",
                         "table", "quickstart", "ids", List.of("1"), "get_attributes", List.of("*")));

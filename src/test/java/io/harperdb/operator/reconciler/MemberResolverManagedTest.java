@@ -25,7 +25,7 @@ class MemberResolverManagedTest {
         assertThat(members.leaving()).extracting(ClusterMember::resourceName).containsExactly("demo-2", "demo-3");
         ClusterMember first = members.staying().get(0);
         assertThat(first.hostname()).isEqualTo("demo-0.demo-hdb.test.svc");
-        assertThat(first.operationsUrl()).isEqualTo("http://demo-0.demo-hdb.test.svc:9925");
+        assertThat(first.operationsUrl()).isEqualTo("https://demo-0.demo-hdb.test.svc:9924");
         assertThat(first.credentials()).isEqualTo(new MemberCredentials("admin", "s3cret"));
         assertThat(first.verifyTls()).isFalse();   // Resources.cluster turns tls.verify off
     }

@@ -39,6 +39,9 @@ class DesiredNetworkPolicyTest {
             assertThat(peer.getNamespaceSelector()).as("the policy's own namespace").isNull();
         });
         NetworkPolicyIngressRule operations = rule(policy, HarperPorts.OPERATIONS);
+        // both ports of the Operations API: the https one the operator calls, the plain one
+        assertThat(operations.getPorts()).extracting(p -> p.getPort().getIntVal())
+                .containsExactly(HarperPorts.OPERATIONS, HarperPorts.OPERATIONS_SECURE);
         assertThat(operations.getFrom()).singleElement().satisfies(peer -> {
             assertThat(peer.getPodSelector().getMatchLabels()).isEqualTo(OPERATOR.podLabels());
             assertThat(peer.getNamespaceSelector().getMatchLabels()).isEqualTo(Map.of("kubernetes.io/metadata.name", "harperdb-system"));

@@ -17,7 +17,7 @@ class DesiredServicesTest {
         assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(headless.getSpec().getSelector()).isEqualTo(ResourceNames.selectorLabels(Clusters.demo()));
         assertThat(headless.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "->" + p.getTargetPort().getStrVal())
-                .containsExactly("operations=9925->operations", "http=9926->http", "replication=9933->replication");
+                .containsExactly("operations=9925->operations", "operations-tls=9924->operations-tls", "http=9926->http", "replication=9933->replication");
     }
 
     @Test
@@ -32,7 +32,7 @@ class DesiredServicesTest {
         assertThat(client.getSpec().getSelector()).containsAllEntriesOf(ResourceNames.selectorLabels(Clusters.demo()))
                 .containsEntry("harperdb.io/serving", "true").hasSize(ResourceNames.selectorLabels(Clusters.demo()).size() + 1);
         assertThat(client.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort())
-                .containsExactly("operations=9925", "http=9926");
+                .containsExactly("operations=9925", "operations-tls=9924", "http=9926");
     }
 
     @Test

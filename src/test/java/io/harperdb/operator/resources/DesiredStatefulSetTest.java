@@ -110,7 +110,7 @@ class DesiredStatefulSetTest {
                 Map.entry("ROOTPATH", "/home/harperdb/hdb"),
                 Map.entry("DEFAULTS_MODE", "prod"),
                 Map.entry("OPERATIONSAPI_NETWORK_PORT", "9925"),
-                Map.entry("OPERATIONSAPI_NETWORK_SECUREPORT", "null"),
+                Map.entry("OPERATIONSAPI_NETWORK_SECUREPORT", "9924"),
                 Map.entry("HTTP_PORT", "9926"),
                 Map.entry("HTTP_SECUREPORT", "null"),
                 Map.entry("REPLICATION_SECUREPORT", "9933"),
@@ -185,7 +185,7 @@ class DesiredStatefulSetTest {
 
         assertThat(harper.getImage()).isEqualTo("harperdb/harperdb:4.7.29");
         assertThat(harper.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
-                .containsExactly("operations=9925", "http=9926", "replication=9933");
+                .containsExactly("operations=9925", "operations-tls=9924", "http=9926", "replication=9933");
         assertThat(harper.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
                 .containsExactly("data:/home/harperdb/hdb:null", "tls:/etc/harperdb/tls:true");
     }

@@ -15,7 +15,7 @@ class ManagedMembersTest {
 
         assertThat(ManagedMembers.podName(cluster, 0)).isEqualTo("demo-0");
         assertThat(ManagedMembers.nodeName(cluster, 0)).isEqualTo("demo-0.demo-hdb.ns.svc");
-        assertThat(ManagedMembers.operationsUrl(cluster, 2)).isEqualTo("http://demo-2.demo-hdb.ns.svc:9925");
+        assertThat(ManagedMembers.operationsUrl(cluster, 2)).isEqualTo("https://demo-2.demo-hdb.ns.svc:9924");
     }
 
     @Test
@@ -23,7 +23,7 @@ class ManagedMembersTest {
         MemberAddress address = MemberAddressResolver.stableDns().resolve(Clusters.demo(), 1);
 
         assertThat(address).isEqualTo(new MemberAddress("demo-1", "demo-1.demo-hdb.ns.svc", "demo-1.demo-hdb.ns.svc",
-                "http://demo-1.demo-hdb.ns.svc:9925"));
+                "https://demo-1.demo-hdb.ns.svc:9924"));
         assertThat(address.replicationUrl()).isEqualTo("wss://demo-1.demo-hdb.ns.svc:9933");
     }
 

@@ -15,17 +15,26 @@ import okhttp3.Response;
 import okio.Buffer;
 
 /**
- * Records every Operations API call the operator sends to HarperDB (member address and operation
- * name), through an interceptor on the OkHttpClient its clients derive from.
+ * Records every Operations API call the operator sends to HarperDB (member address, operation name, scheme and
+ * whether it carried Basic credentials), through an interceptor on the OkHttpClient its clients derive from.
  */
 public final class HarperOperationLog implements Interceptor {
     /** Operations that change nothing on HarperDB. */
     public static final Set<String> READS = Set.of("cluster_status", "cluster_get_routes", "search_by_value", "health", "registration_info");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    public record Call(String host, String operation, JsonNode body) {
+    /**
+     * @param scheme             http or https
+     * @param basicAuthorization whether the request carried an {@code Authorization: Basic} header (its value is not kept)
+     */
+    public record Call(String host, String operation, JsonNode body, String scheme, boolean basicAuthorization) {
         public boolean isWrite() {
             return !READS.contains(operation);
+        }
+
+        /** A credential that crossed the network in clear. */
+        public boolean basicInClear() {
+            return basicAuthorization && "http".equals(scheme);
         }
     }
 
@@ -51,7 +60,9 @@ public final class HarperOperationLog implements Interceptor {
         if (severed) {
             throw new IOException("the connection to HarperDB is gone (the test cut it)");
         }
-        calls.add(new Call(request.url().host(), operation, body));
+        String authorization = request.header("Authorization");
+        calls.add(new Call(request.url().host(), operation, body, request.url().scheme(),
+                authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)));
         Response response = chain.proceed(request);
         Runnable action = afterAnswer.remove(operation);
         if (action != null) {

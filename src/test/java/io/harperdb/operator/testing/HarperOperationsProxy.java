@@ -76,7 +76,9 @@ public final class HarperOperationsProxy implements AutoCloseable {
                 json = MAPPER.readTree(body);
                 operation = json.path("operation").asText();
             }
-            calls.add(new HarperOperationLog.Call(target.getHost(), operation, json));
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            calls.add(new HarperOperationLog.Call(target.getHost(), operation, json, "http",
+                    authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)));
             HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
