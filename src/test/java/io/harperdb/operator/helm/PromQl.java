@@ -15,7 +15,7 @@ final class PromQl {
     private static final Pattern RANGES = Pattern.compile("\\[[^]]*]");
     private static final Pattern GROUPING = Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     /** An identifier not inside a number (1e3) or a duration (5m), and not a function (followed by a parenthesis). */
-    private static final Pattern NAME = Pattern.compile("(?<![\\w.:$])([a-zA-Z_:][a-zA-Z0-9_:]*)(?!\\s*\\()");
+    private static final Pattern NAME = Pattern.compile("(?<![\\w.:$])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");
     private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on",
             "ignoring", "group_left", "group_right", "inf", "nan", "atan2");
 
