@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Gauges of what each cluster's status says, labelled namespace and cluster, for alerts that need no kube-state-metrics
  * custom resource configuration: members and ready members ({@code readyMembers}), members whose routes wait for a
  * restart ({@code routesPendingRestart}), members that refused the credentials of their Secret (401 or 403 at the
- * last poll), and whether the Ready condition is True. Set on every round from the status it built.
+ * last poll), and whether the Ready condition is True. Set on every round from the status it built; a deleted
+ * cluster's gauges go at the next round of another cluster.
  */
 public final class ClusterMetrics {
     static final String MEMBERS = "harperdb.operator.cluster.members";
@@ -51,6 +53,27 @@ public final class ClusterMetrics {
         set(cluster, CREDENTIALS_REFUSED, observations == null ? 0 : observations.values().stream()
                 .filter(o -> o.failure() == Outcome.UNAUTHORIZED || o.failure() == Outcome.FORBIDDEN).count());
         set(cluster, READY, isReady(status.getConditions()) ? 1 : 0);
+    }
+
+    /**
+     * Drops the gauges of clusters that no longer exist (namespace/name), so that a deleted cluster's series go stale
+     * instead of alerting on. Called each round with the clusters of the informer cache; a deletion is noticed at the
+     * next round of any remaining cluster.
+     */
+    void retainOnly(Set<String> clusters) {
+        if (registry == null) {
+            return;
+        }
+        for (String key : Set.copyOf(values.keySet())) {
+            int lastSlash = key.lastIndexOf('/');
+            String cluster = key.substring(0, lastSlash);
+            if (!clusters.contains(cluster)) {
+                values.remove(key);
+                String[] namespaceAndName = cluster.split("/", 2);
+                registry.find(key.substring(lastSlash + 1)).tags("namespace", namespaceAndName[0], "cluster", namespaceAndName[1])
+                        .meters().forEach(registry::remove);
+            }
+        }
     }
 
     /** "2/3" as {2, 3}; null when status has no such count (a round that stopped before counting). */

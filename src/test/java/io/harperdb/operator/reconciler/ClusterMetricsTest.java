@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The gauges of a cluster's status: what the chart's alert rules read. */
@@ -47,6 +48,22 @@ class ClusterMetricsTest {
         assertThat(value(ClusterMetrics.ROUTES_PENDING_RESTART)).isZero();
         assertThat(value(ClusterMetrics.CREDENTIALS_REFUSED)).isZero();
         assertThat(value(ClusterMetrics.READY)).isEqualTo(1);
+    }
+
+    @Test
+    void aDeletedClustersGaugesGo() {
+        HarperClusterStatus status = new HarperClusterStatus();
+        status.setReadyMembers("3/3");
+        status.setRoutesPendingRestart(List.of("demo-0"));
+        metrics.record(cluster, status, Map.of());
+        metrics.record(Resources.cluster("other"), status, Map.of());
+
+        metrics.retainOnly(Set.of(Resources.NAMESPACE + "/other"));
+
+        assertThat(registry.find(ClusterMetrics.ROUTES_PENDING_RESTART).tag("cluster", "demo").gauge()).isNull();
+        assertThat(registry.scrape()).doesNotContain("cluster=\"demo\"").contains("cluster=\"other\"");
+        metrics.record(cluster, status, Map.of());    // a cluster of the same name again: its gauges come back
+        assertThat(value(ClusterMetrics.ROUTES_PENDING_RESTART)).isEqualTo(1);
     }
 
     @Test
