@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Gauges of what each cluster's status says, labelled namespace and cluster, for alerts that need no kube-state-metrics
@@ -60,10 +63,12 @@ public final class ClusterMetrics {
      * instead of alerting on. Called each round with the clusters of the informer cache; a deletion is noticed at the
      * next round of any remaining cluster.
      */
-    void retainOnly(Set<String> clusters) {
-        if (registry == null) {
+    void retainOnly(Supplier<Stream<HarperCluster>> existing) {
+        if (registry == null || values.isEmpty()) {
             return;
         }
+        Set<String> clusters = existing.get().map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+                .collect(Collectors.toSet());
         for (String key : Set.copyOf(values.keySet())) {
             int lastSlash = key.lastIndexOf('/');
             String cluster = key.substring(0, lastSlash);

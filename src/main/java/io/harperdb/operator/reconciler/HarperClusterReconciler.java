@@ -208,9 +208,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("build status", true, (round, context) -> {
                     buildStatus(round);
                     clusterMetrics.record(round.cluster, round.status, round.observations);
-                    clusterMetrics.retainOnly(context.getPrimaryCache().list()
-                            .map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
-                            .collect(java.util.stream.Collectors.toSet()));
+                    clusterMetrics.retainOnly(() -> context.getPrimaryCache().list());
                 }),
                 new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round)),
                 new Step("roll pods", false, this::rollPods),
