@@ -2,6 +2,7 @@ package io.harperdb.operator.cli;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.harperdb.operator.api.ConnectionStatus;
+import io.harperdb.operator.api.ConnectionSummary;
 import io.harperdb.operator.api.DatabaseSocketStatus;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperClusterStatus;
@@ -78,8 +79,7 @@ public final class StatusReport {
                 } else if (Boolean.FALSE.equals(member.getReachable())) {
                     row.add("unreachable");
                 } else if (member.getConnections() == null) {
-                    row.add(member.getConnectionSummary() == null ? "?"
-                            : orEmpty(member.getConnectionSummary().getNotConnectedPeers()).contains(peer) ? "DOWN" : "?");
+                    row.add(summarized(member.getConnectionSummary(), peer));
                 } else {
                     row.add(cell(byPeer.get(peer)));
                 }
@@ -94,6 +94,18 @@ public final class StatusReport {
                         .append(" not (large cluster: status lists no links)\n");
             }
         }
+    }
+
+    /** A link of a large cluster's member: the summary names at most 5 peers not connected, so past that it cannot tell. */
+    static String summarized(ConnectionSummary summary, String peer) {
+        if (summary == null) {
+            return "?";
+        }
+        List<String> down = orEmpty(summary.getNotConnectedPeers());
+        if (down.contains(peer)) {
+            return "DOWN";
+        }
+        return summary.getNotConnected() != null && down.size() >= summary.getNotConnected() ? "ok" : "?";
     }
 
     /** One link as seen from its member. */

@@ -73,6 +73,25 @@ class StatusReportTest {
                 """);
     }
 
+    /** Past 16 members status counts links instead of listing them: the matrix shows what the summary tells (? where it cannot). */
+    @Test
+    void aLargeClusterShowsTheLinksItsSummaryNamesDown() {
+        HarperCluster cluster = Serialization.unmarshal(CLUSTER.substring(0, CLUSTER.indexOf("  members:")) + """
+                  members:
+                    - { name: demo-0, reachable: true, connectionSummary: { connected: 1, notConnected: 1, notConnectedPeers: [demo-2] } }
+                    - { name: demo-1, reachable: true, connectionSummary: { connected: 2, notConnected: 0 } }
+                    - { name: demo-2, reachable: true, connectionSummary: { connected: 0, notConnected: 7, notConnectedPeers: [demo-0] } }
+                """, HarperCluster.class);
+
+        assertThat(StatusReport.render(cluster)).contains("""
+                  MEMBER  VERSION  demo-0  demo-1  demo-2
+                  demo-0  -        -       ok      DOWN
+                  demo-1  -        ok      -       ok
+                  demo-2  -        DOWN    ?       -
+                  demo-0: 1 connected, 1 not (large cluster: status lists no links)
+                """);
+    }
+
     @Test
     void aClusterWithoutStatusSaysSo() {
         HarperCluster cluster = Serialization.unmarshal(CLUSTER.substring(0, CLUSTER.indexOf("status:")), HarperCluster.class);
