@@ -10,13 +10,13 @@ DOCKER ?= docker
 # Runs a test-scope generator (a main class under src/test) with the test class path.
 EXEC_TEST_MAIN = $(MVN) -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test -Dexec.mainClass=
 
-.PHONY: build test demo run harperdb clean crds bench deploy docs generate image
+.PHONY: build test demo run harperdb promtool clean crds bench deploy docs generate image
 
 build:
 	$(MVN) package -DskipTests
 
-# Installs the real HarperDB the tests run (once), then runs every test.
-test: harperdb
+# Installs the real HarperDB the tests run (once) and promtool (for the alert rules' tests), then runs every test.
+test: harperdb promtool
 	$(MVN) verify -Dharperdb.install.dir=$(abspath $(HARPERDB_DIR))
 
 # The operator on an embedded default: an in-process Kubernetes API (the Fabric8 mock server), local
@@ -35,6 +35,9 @@ run:
 
 harperdb:
 	scripts/install-harperdb.sh $(HARPERDB_DIR) $(HARPERDB_VERSION)
+
+promtool:
+	scripts/install-promtool.sh
 
 # Figures, not tests (see BENCHMARKS.md): the planner's time and allocation per plan (PlannerBenchmark), then the
 # whole operator on the mock API against a simulated fleet (FleetBenchmark; members on loopback addresses from

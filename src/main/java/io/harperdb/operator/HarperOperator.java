@@ -6,6 +6,7 @@ import io.harperdb.operator.reconciler.ClusterObserver;
 import io.harperdb.operator.reconciler.EventRecorder;
 import io.harperdb.operator.reconciler.HarperClientFactory;
 import io.harperdb.operator.reconciler.CertificateMetrics;
+import io.harperdb.operator.reconciler.ClusterMetrics;
 import io.harperdb.operator.reconciler.HarperClusterReconciler;
 import io.harperdb.operator.reconciler.HarperNodeReconciler;
 import io.harperdb.operator.reconciler.ManagedResources;
@@ -65,7 +66,8 @@ public final class HarperOperator implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers, clock),
                 new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events,
-                OperatorNetwork.fromEnvironment(System.getenv())), addresses, new CertificateMetrics(registry));
+                OperatorNetwork.fromEnvironment(System.getenv())), addresses, new CertificateMetrics(registry),
+                new ClusterMetrics(registry));
         HarperNodeReconciler nodes = new HarperNodeReconciler(clients, clock, addresses);
         if (settings.watchesAllNamespaces()) {
             operator.register(clusters);

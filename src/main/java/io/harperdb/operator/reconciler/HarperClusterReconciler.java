@@ -89,6 +89,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     private final MemberAddressResolver addresses;
     private final List<Step> steps;
     private final CertificateMetrics certificateMetrics;
+    private final ClusterMetrics clusterMetrics;
     /**
      * By cluster UID, a status whose write failed (a 409 Conflict, say): the next round starts from it, so that what
      * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
@@ -104,7 +105,14 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
 
     public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
                                    ManagedResources managed, MemberAddressResolver addresses, CertificateMetrics certificateMetrics) {
+        this(observer, executor, backoff, clock, managed, addresses, certificateMetrics, ClusterMetrics.NONE);
+    }
+
+    public HarperClusterReconciler(ClusterObserver observer, PlanExecutor executor, Backoff backoff, Clock clock,
+                                   ManagedResources managed, MemberAddressResolver addresses, CertificateMetrics certificateMetrics,
+                                   ClusterMetrics clusterMetrics) {
         this.certificateMetrics = certificateMetrics;
+        this.clusterMetrics = clusterMetrics;
         this.observer = observer;
         this.executor = executor;
         this.backoff = backoff;
@@ -198,7 +206,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                 new Step("settle scale-down", false, this::settleScaleDown),
                 new Step("expand volumes", false, this::expandVolumes),
                 new Step("admit client traffic", false, this::admitClientTraffic),
-                new Step("build status", true, (round, context) -> buildStatus(round)),
+                new Step("build status", true, (round, context) -> {
+                    buildStatus(round);
+                    clusterMetrics.record(round.cluster, round.status, round.observations);
+                    clusterMetrics.retainOnly(() -> context.getPrimaryCache().list());
+                }),
                 new Step("write status", true, (round, context) -> writeClusterStatus(context.getClient(), round)),
                 new Step("roll pods", false, this::rollPods),
                 new Step("write node statuses", false, this::writeNodeStatuses),

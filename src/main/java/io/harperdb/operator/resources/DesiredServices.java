@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.harperdb.operator.api.ClientService;
 import io.harperdb.operator.api.HarperCluster;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class DesiredServices {
      * The headless Service that governs the StatefulSet: it gives each pod its DNS name
      * ({@code demo-0.demo-hdb.<namespace>.svc}), each member's identity. It publishes pods that are not
      * ready: a member must be reachable by name to be added to the cluster and to catch up, which is
-     * what makes it ready.
+     * what makes it ready. With the sidecar, it also names its port ({@code sidecar}, /metrics).
      */
     public static Service headless(HarperCluster cluster) {
         return new ServiceBuilder()
@@ -35,12 +36,22 @@ public final class DesiredServices {
                 .withClusterIP("None")
                 .withPublishNotReadyAddresses(true)
                 .withSelector(ResourceNames.selectorLabels(cluster))
-                .withPorts(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
-                        port(HarperPorts.OPERATIONS_SECURE_NAME, HarperPorts.OPERATIONS_SECURE),
-                        port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
-                        port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION))
+                .withPorts(headlessPorts(cluster))
                 .endSpec()
                 .build();
+    }
+
+    /** HarperDB's ports, and the sidecar's (/metrics) when the pods run it, for a ServiceMonitor or any scraper by Service. */
+    private static List<ServicePort> headlessPorts(HarperCluster cluster) {
+        List<ServicePort> ports = new ArrayList<>(List.of(port(HarperPorts.OPERATIONS_NAME, HarperPorts.OPERATIONS),
+                port(HarperPorts.OPERATIONS_SECURE_NAME, HarperPorts.OPERATIONS_SECURE),
+                port(HarperPorts.HTTP_NAME, HarperPorts.HTTP),
+                port(HarperPorts.REPLICATION_NAME, HarperPorts.REPLICATION)));
+        if (cluster.getSpec() != null && cluster.getSpec().getInstances() != null
+                && DesiredStatefulSet.sidecarEnabled(cluster.getSpec().getInstances())) {
+            ports.add(port(HarperPorts.SIDECAR_NAME, HarperPorts.SIDECAR));
+        }
+        return ports;
     }
 
     /**

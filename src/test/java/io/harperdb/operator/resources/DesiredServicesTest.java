@@ -17,7 +17,16 @@ class DesiredServicesTest {
         assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(headless.getSpec().getSelector()).isEqualTo(ResourceNames.selectorLabels(Clusters.demo()));
         assertThat(headless.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "->" + p.getTargetPort().getStrVal())
-                .containsExactly("operations=9925->operations", "operations-tls=9924->operations-tls", "http=9926->http", "replication=9933->replication");
+                .containsExactly("operations=9925->operations", "operations-tls=9924->operations-tls", "http=9926->http",
+                        "replication=9933->replication",
+                        "sidecar=9950->sidecar");
+    }
+
+    @Test
+    void theSidecarsMetricsPortIsOnTheHeadlessServiceOnlyWhenThePodsRunTheSidecar() {
+        // Clusters.custom() disables the sidecar: a Service port naming a container port no pod has would serve nothing
+        assertThat(DesiredServices.headless(Clusters.custom()).getSpec().getPorts()).extracting(p -> p.getName())
+                .containsExactly("operations", "operations-tls", "http", "replication");
     }
 
     @Test
