@@ -148,7 +148,7 @@ class ManagedResourcesTest {
         Service relabelled = await().atMost(WAIT).until(() -> service("demo"),
                 s -> s.getMetadata().getLabels().containsKey("app.kubernetes.io/component"));
         assertThat(relabelled.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getNodePort())
-                .containsExactly("operations:30925", "http:30926");
+                .containsExactly("operations:30925", "operations-tls:30924", "http:30926");
     }
 
     @Test
