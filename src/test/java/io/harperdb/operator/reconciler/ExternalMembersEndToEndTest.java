@@ -252,7 +252,7 @@ class ExternalMembersEndToEndTest {
         applyNodes();
 
         awaitCluster(c -> c.getStatus().getPhase() == Phase.PAUSED);
-        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        operator.awaitRounds(3);
         assertThat(harperCalls.writes()).isEmpty();
         assertThat(real.instance(0).connectionNames()).isEmpty();
 
@@ -283,8 +283,8 @@ class ExternalMembersEndToEndTest {
         harperCalls.clear();
         kubernetes.clearRequests();
 
-        // Three poll intervals of the cluster (2s each), with margin.
-        await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        // Several rounds of the cluster.
+        operator.awaitRounds(4);
 
         assertThat(harperCalls.calls()).extracting(HarperOperationLog.Call::operation).contains("cluster_status");
         assertThat(harperCalls.writes()).isEmpty();

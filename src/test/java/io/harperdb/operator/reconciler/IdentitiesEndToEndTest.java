@@ -93,8 +93,8 @@ class IdentitiesEndToEndTest {
 
         kubernetes.client().resources(HarperNode.class).inNamespace(NAMESPACE).withName("a").delete();
 
-        // some rounds (poll interval 2s): b still declares x.example.com, so nobody is told to forget it
-        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+        // some rounds: b still declares x.example.com, so nobody is told to forget it
+        operator.awaitRounds(3);
         assertThat(p.removed()).isEmpty();
         assertThat(x.removed()).isEmpty();
         // the finalizer went at once (nothing to remove), and b is a member again
@@ -125,8 +125,8 @@ class IdentitiesEndToEndTest {
 
         await().atMost(WAIT).until(() -> a.removed().contains("handmade.example.com"));
         awaitReady("down", c -> "Unreachable".equals(c.getReason()));
-        // some more rounds (poll interval 2s)
-        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+        // some more rounds
+        operator.awaitRounds(3);
         List<String> removed = new ArrayList<>(a.removed());
         removed.addAll(b.removed());
         assertThat(removed).containsOnly("handmade.example.com");
@@ -163,8 +163,8 @@ class IdentitiesEndToEndTest {
         assertThat(event.getType()).isEqualTo("Warning");
         assertThat(event.getMessage()).contains("HarperCluster first").doesNotContain("pw");
 
-        // some more rounds of both clusters (poll interval 2s)
-        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+        // some more rounds of both clusters (three each, counted together)
+        operator.awaitRounds(6);
         assertThat(sameName.operations()).as("the later cluster sent nothing to its copy of x.example.com").isEmpty();
         assertThat(writes(own)).as("nor anything naming x or z to its own member").isEmpty();
         assertThat(instance.operations()).as("the earlier cluster still observes its instance").contains("cluster_status");

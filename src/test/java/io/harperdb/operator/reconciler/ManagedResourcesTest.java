@@ -156,11 +156,11 @@ class ManagedResourcesTest {
         api.user().resource(managedCluster("demo", 3)).create();
         await().atMost(WAIT).until(() -> statefulSet("demo") != null && budget("demo") != null);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 3);
-        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        api.operator().awaitRounds(2);
         api.kubernetes().clearRequests();
 
         // Several rounds (pollInterval 2s; the unreachable members back off to at most that).
-        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> true);
+        api.operator().awaitRounds(3);
 
         assertThat(api.kubernetes().requests()).as("owned objects come from the informers").noneMatch(r -> r.path().contains("/statefulsets/demo"));
         assertThat(api.kubernetes().writes()).isEmpty();
@@ -191,7 +191,7 @@ class ManagedResourcesTest {
         String password = new String(Base64.getDecoder().decode(admin.getData().get("password")), StandardCharsets.UTF_8);
         awaitCluster(c -> c.getStatus().getMembers() != null && c.getStatus().getMembers().size() == 2);
         // A few more rounds, each failing to reach the members.
-        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        api.operator().awaitRounds(3);
 
         assertThat(logs.list).isNotEmpty();
         for (ILoggingEvent event : List.copyOf(logs.list)) {

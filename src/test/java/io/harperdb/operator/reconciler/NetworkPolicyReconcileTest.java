@@ -60,7 +60,7 @@ class NetworkPolicyReconcileTest {
     void noneWithoutTheSpecSayingSo() {
         api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
         await().atMost(WAIT).until(() -> api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
-        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        api.operator().awaitRounds(2);
         assertThat(policy()).isNull();
     }
 
@@ -82,7 +82,7 @@ class NetworkPolicyReconcileTest {
         // turned off, theirs is left alone as well
         edit(c -> c.getSpec().getNetworkPolicy().setEnabled(false));
         await().atMost(WAIT).until(() -> api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get() != null);
-        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        api.operator().awaitRounds(2);
         NetworkPolicy after = policy();
         assertThat(after.getMetadata().getLabels()).isEqualTo(Map.of("app", "theirs"));
         assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();

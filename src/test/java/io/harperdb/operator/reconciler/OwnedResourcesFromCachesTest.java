@@ -60,12 +60,12 @@ class OwnedResourcesFromCachesTest {
     @Test
     void anIdleManagedClusterReadsNoOwnedObjectByGetAndWritesNothing() {
         createReadyCluster("2s");
-        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        api.operator().awaitRounds(2);
         int roundsBefore = statusReads();
         api.kubernetes().clearRequests();
 
-        // Several rounds (pollInterval 2s, Ready).
-        await().pollDelay(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(9)).until(() -> true);
+        // Several rounds (Ready).
+        api.operator().awaitRounds(4);
 
         List<MockKubernetes.Request> requests = api.kubernetes().requests();
         assertThat(statusReads()).as("rounds ran meanwhile").isGreaterThan(roundsBefore + 2);

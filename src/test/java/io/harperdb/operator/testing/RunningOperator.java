@@ -56,6 +56,25 @@ public final class RunningOperator implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Reconciliations of HarperClusters the operator has finished so far (JOSDK's counter
+     * {@code operator.sdk.reconciliations.success}, kind HarperCluster).
+     */
+    public double clusterRounds() {
+        return registry.find("operator.sdk.reconciliations.success").tag("kind", "HarperCluster").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /**
+     * Waits until the operator has finished {@code rounds} more HarperCluster rounds: "nothing happens" is
+     * checked over a number of rounds, not a number of seconds that a loaded machine may not fill.
+     */
+    public void awaitRounds(int rounds) {
+        double target = clusterRounds() + rounds;
+        Awaitility.await(rounds + " more HarperCluster rounds").atMost(Duration.ofSeconds(30L * rounds))
+                .pollInterval(Duration.ofMillis(100)).until(() -> clusterRounds() >= target);
+    }
+
     @Override
     public void close() {
         operator.close();
