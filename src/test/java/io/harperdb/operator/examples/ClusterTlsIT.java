@@ -18,7 +18,6 @@ import io.harperdb.operator.resources.MemberCertificates;
 import io.harperdb.operator.testing.pods.PodContract;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +33,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -247,24 +244,13 @@ class ClusterTlsIT {
         return ids;
     }
 
-    /** The certificate a pod's replication port (9933) serves, asked for its replication hostname (SNI). */
+    /**
+     * The certificate a pod's replication port (9933) serves, asked for its replication hostname (SNI); the
+     * handshake trusts only the cluster's CA (ca.crt of demo-tls), so a certificate it did not sign fails here.
+     */
     private X509Certificate servedCertificate(String pod) throws Exception {
-        X509TrustManager trustAll = new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[]{trustAll}, new SecureRandom());
+        X509Certificate clusterCa = okhttp3.tls.Certificates.decodeCertificatePem(decode(secret("demo-tls"), "ca.crt"));
+        SSLContext context = new okhttp3.tls.HandshakeCertificates.Builder().addTrustedCertificate(clusterCa).build().sslContext();
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
             socket.connect(new java.net.InetSocketAddress(k8s.kubelet().podIp(pod), 9933), 5000);
             socket.setSoTimeout(5000);
