@@ -3,15 +3,18 @@ package io.harperdb.replication.plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The planner's healing section (docs/planner.md, "Healing"): mends links between full members that stay
- * down while both answer and the planner has nothing else to do. Seen on 4.7.29: after a restart, or a
+ * The planner's healing section (docs/planner.md, "Healing"): mends links that stay down while both ends
+ * answer and the planner has nothing else to do: between full members, and partial links whose records are
+ * as planned (on 4.7.29 a second add_node sent to an instance while its first link was still connecting left
+ * that link dead, compatibility row 21). Seen on 4.7.29: after a restart, or a
  * remove and re-add, a member no longer trusted its peer's certificate and never reconnected; and a
  * deletion replicated late took a fresh record away, so the mesh had a gap that gossip did not fill.
  * add_node is an upsert that exchanges certificates and records again.
@@ -32,13 +35,16 @@ final class Healing {
     private Healing() {
     }
 
+    /** Two members that neither shows linked to the other, and the add_node that mends their link. */
+    record Candidate(String a, String b, PlannedOperation.AddNode mend) {
+    }
+
     /**
-     * @param members the valid, reachable, full members, in name order, each with the connection that names it
-     *                (without subscriptions)
-     * @param linked  by position in {@code members}: the positions of the members it lists with every database
-     *                socket connected (its first record of each); a pair is linked when either end lists the other so
+     * @param candidates the pairs down this round: between full members (the add_node names the other
+     *                   without subscriptions) and partial links made as planned (the add_node that made them,
+     *                   with their subscriptions)
      */
-    static Result plan(PlanInput input, List<DesiredMember> members, BitSet[] linked) {
+    static Result plan(PlanInput input, List<Candidate> candidates) {
         if (input.now() == null) {
             return new Result(List.of(), List.of());
         }
@@ -46,27 +52,25 @@ final class Healing {
         Map<String, Map<String, LinkDown>> previous = previousByPair(input);
         List<PlannedOperation> operations = new ArrayList<>();
         List<LinkDown> down = new ArrayList<>();
-        int m = members.size();
-        for (int i = 0; i < m; i++) {
-            // only the pairs not linked from i's side are looked at: idle clusters have none
-            BitSet unlinked = new BitSet(m);
-            unlinked.set(i + 1, m);
-            unlinked.andNot(linked[i]);
-            for (int j = unlinked.nextSetBit(0); j >= 0; j = unlinked.nextSetBit(j + 1)) {
-                if (linked[j].get(i)) {
-                    continue;
-                }
-                DesiredMember a = members.get(i);
-                DesiredMember b = members.get(j);
-                LinkDown link = previous(previous, input.now(), a.name(), b.name()).orElse(new LinkDown(a.name(), b.name(), now, null));
-                if (due(link, now)) {
-                    operations.add(new PlannedOperation.AddNode(a.name(), b.connection()));
-                    link = new LinkDown(link.a(), link.b(), link.since(), now);
-                }
-                down.add(link);
+        // one link call per target per round (rule 10): a second one waits, still due, for the next round
+        Set<String> targets = new HashSet<>();
+        for (Candidate c : candidates) {
+            LinkDown link = previous(previous, now, c.a(), c.b()).orElse(new LinkDown(first(c), second(c), now, null));
+            if (due(link, now) && targets.add(c.mend().target())) {
+                operations.add(c.mend());
+                link = new LinkDown(link.a(), link.b(), link.since(), now);
             }
+            down.add(link);
         }
         return new Result(List.copyOf(operations), List.copyOf(down));
+    }
+
+    private static String first(Candidate c) {
+        return c.a().compareTo(c.b()) <= 0 ? c.a() : c.b();
+    }
+
+    private static String second(Candidate c) {
+        return c.a().compareTo(c.b()) <= 0 ? c.b() : c.a();
     }
 
     /** Down {@link #AFTER} or longer, and not mended in the last {@link #EVERY}. */

@@ -243,6 +243,8 @@ public final class ReplicationPlanner {
         // the members each reachable member lists with every socket connected (its first record of each), for healing
         private BitSet[] connected;
         private PartialRecords[] partialRecords;
+        // partial links whose records are as planned but that neither end shows connected: for healing
+        private final List<Link> partialLinksDown = new ArrayList<>();
         private BitSet listsKeptStrayFully;
         // a partial member's full records of names outside the index that no removal of this plan takes away
         private Map<Integer, Set<String>> keptOthersListedFully;
@@ -705,10 +707,17 @@ public final class ReplicationPlanner {
             PeerConnection back = partialRecords[named].get(target);
             boolean thereOk = there != null && sameSubscriptions(there.subscriptions(), viewSet);
             boolean backOk = back != null && sameSubscriptions(back.subscriptions(), backSet);
-            if (thereOk && backOk) return;
+            AddNodeRequest connection = members[named].connection();
+            if (thereOk && backOk) {
+                // made as planned: down when neither end shows it connected (a side that only sends has no
+                // sockets, so a link carrying one way is judged by its receiving end)
+                if (!carriesNothing(view) && !connected[target].get(named) && !connected[named].get(target)) {
+                    partialLinksDown.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
+                }
+                return;
+            }
             // a link that carries nothing is not made; a side that has one must still say so
             if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
-            AddNodeRequest connection = members[named].connection();
             if (there != null && back != null && !thereOk && !backOk) {
                 // Both ends have a partial record and neither shows the new view: a change of an
                 // existing link, sent as update_node (with the connection, as add_node has it). It
@@ -781,8 +790,8 @@ public final class ReplicationPlanner {
 
         /**
          * Only when nothing else is to be done (other operations change the links anyway): links between
-         * reachable full members that stay down get an add_node by {@link Healing}'s time rules. Returns
-         * the links down, with since when, for the next round.
+         * reachable full members, and partial links made as planned, that stay down get an add_node by
+         * {@link Healing}'s time rules. Returns the links down, with since when, for the next round.
          */
         private List<LinkDown> planHealing(List<PlannedOperation> operations) {
             if (input.now() == null) return List.of();
@@ -790,21 +799,21 @@ public final class ReplicationPlanner {
             for (int i = reachable.nextSetBit(0); i >= 0; i = reachable.nextSetBit(i + 1)) {
                 if (!partial[i]) full.set(i);
             }
-            List<DesiredMember> members = new ArrayList<>(full.cardinality());
-            int[] position = new int[n];
+            List<Healing.Candidate> candidates = new ArrayList<>();
             for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
-                position[i] = members.size();
-                members.add(new DesiredMember(names[i], fullConnection(i), List.of()));
-            }
-            BitSet[] linked = new BitSet[members.size()];
-            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
-                BitSet mine = new BitSet(members.size());
-                for (int j = connected[i].nextSetBit(0); j >= 0; j = connected[i].nextSetBit(j + 1)) {
-                    if (full.get(j)) mine.set(position[j]);
+                // only the pairs not linked from i's side are looked at: idle clusters have none
+                BitSet unlinked = (BitSet) full.clone();
+                unlinked.clear(0, i + 1);
+                unlinked.andNot(connected[i]);
+                for (int j = unlinked.nextSetBit(0); j >= 0; j = unlinked.nextSetBit(j + 1)) {
+                    if (connected[j].get(i)) continue;
+                    candidates.add(new Healing.Candidate(names[i], names[j], new AddNode(names[i], fullConnection(j))));
                 }
-                linked[position[i]] = mine;
             }
-            Healing.Result healing = Healing.plan(input, members, linked);
+            for (Link l : partialLinksDown) {
+                candidates.add(new Healing.Candidate(names[l.target()], names[l.named()], (AddNode) l.operation()));
+            }
+            Healing.Result healing = Healing.plan(input, candidates);
             operations.addAll(healing.operations());
             return healing.linksDown();
         }

@@ -136,6 +136,67 @@ class PlannerHealingTest {
         assertThat(round(T0.plus(Healing.AFTER), down, meshDown(), a, b).operations()).hasSize(1);
     }
 
+    @Test
+    void aPartialLinkMadeAsPlannedThatStaysDownGetsTheAddNodeThatMadeItAgain() {
+        // TableSubscriptionsIT under load: hq's link to a store, records as planned, never connected
+        DesiredMember store = partial("store", sub("dog", true, false));
+        Map<String, ObservedMember> down = sockets(new FakeHarper().converged(List.of(a, store), List.of()).observeAll(), Set.of());
+
+        Plan first = round(T0, List.of(), down, a, store);
+        assertThat(first.operations()).isEmpty();
+        assertThat(first.linksDown()).containsExactly(new LinkDown("a", "store", T0, null));
+        assertThat(round(T0.plus(Healing.AFTER).minusSeconds(1), first.linksDown(), down, a, store).operations()).isEmpty();
+
+        Plan healing = round(T0.plus(Healing.AFTER), first.linksDown(), down, a, store);
+        // the full member is the target and gets the partial member's subscriptions reversed, as when it was made
+        assertThat(healing.operations()).containsExactly(
+                new AddNode("a", store.connection().withSubscriptions(Fixtures.reversed(store.subscriptions()))));
+        assertThat(healing.linksDown()).containsExactly(new LinkDown("a", "store", T0, T0.plus(Healing.AFTER)));
+    }
+
+    @Test
+    void aPartialLinkConnectedOnOneEndIsNotDown() {
+        // a link that carries one way has sockets only on its receiving end
+        DesiredMember store = partial("store", sub("dog", true, false));
+        Map<String, ObservedMember> oneWay = sockets(new FakeHarper().converged(List.of(a, store), List.of()).observeAll(), Set.of("store"));
+
+        Plan plan = round(T0.plus(Duration.ofHours(1)), List.of(new LinkDown("a", "store", T0, null)), oneWay, a, store);
+        assertThat(plan.operations()).isEmpty();
+        assertThat(plan.linksDown()).isEmpty();
+    }
+
+    @Test
+    void twoLinksDownToOneTargetAreMendedOneRoundAfterTheOther() {
+        // on 4.7.29 two add_node calls to one instance in quick succession left its connections dead (row 21)
+        DesiredMember east = partial("east", sub("dog", true, false));
+        DesiredMember west = partial("west", sub("dog", true, false));
+        Map<String, ObservedMember> down = sockets(new FakeHarper().converged(List.of(a, east, west), List.of()).observeAll(), Set.of());
+        List<LinkDown> since = round(T0, List.of(), down, a, east, west).linksDown();
+        assertThat(since).hasSize(2);
+
+        Plan one = round(T0.plus(Healing.AFTER), since, down, a, east, west);
+        assertThat(one.operations()).singleElement().satisfies(op -> assertThat(op.target()).isEqualTo("a"));
+        Plan other = round(T0.plus(Healing.AFTER).plusSeconds(2), one.linksDown(), down, a, east, west);
+        assertThat(other.operations()).singleElement().satisfies(op -> assertThat(op.target()).isEqualTo("a"));
+        assertThat(List.of(one.operations().get(0), other.operations().get(0)))
+                .extracting(op -> ((AddNode) op).request().validated().nodeName())
+                .containsExactlyInAnyOrder("east", "west");
+    }
+
+    /** {@code observed} with every database socket connected on the members in {@code connectedOn} only. */
+    private static Map<String, ObservedMember> sockets(Map<String, ObservedMember> observed, Set<String> connectedOn) {
+        Map<String, ObservedMember> result = new java.util.HashMap<>();
+        observed.forEach((name, member) -> {
+            ClusterStatus s = member.status();
+            List<PeerConnection> peers = s.peers().stream().map(p -> new PeerConnection(p.name(), p.url(), p.replicates(),
+                    p.subscriptions(), List.of(new DatabaseSocket("data", connectedOn.contains(name), null, null, null, null, null,
+                            null, null, null, null, null)))).toList();
+            result.put(name, new ObservedMember(name, new ClusterStatus(s.nodeName(), s.url(), s.isEnabled(), peers),
+                    member.loadedRoutes(), member.writtenRoutes()));
+        });
+        return result;
+    }
+
     private static AddNodeRequest connectionOf(DesiredMember m) {
         return m.connection().withSubscriptions(null);
     }
