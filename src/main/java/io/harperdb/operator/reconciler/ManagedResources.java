@@ -117,18 +117,15 @@ public class ManagedResources {
     }
 
     /**
-     * What {@link #ensureCertificates} found or did: the batch the pods must run, the expiries (for status), and where the
-     * certificates come from ({@code issuer}: operator, caSecret or cert-manager, as status.tls.issuer).
+     * What {@link #ensureCertificates} found or did: the batch the pods must run, the expiries (for status), where the
+     * certificates come from ({@code issuer}: operator, caSecret or cert-manager, as status.tls.issuer), how many
+     * replicas the StatefulSet may grow to ({@code ready}: the ordinals holding their certificates), and what is still
+     * waited for (cert-manager; null when nothing).
      */
     public record Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries, String issuer,
                                int ready, String waitingFor) {
         public Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries) {
             this(issued, caExpiry, expiries, io.harperdb.operator.api.TlsStatus.OPERATOR, Integer.MAX_VALUE, null);
-        }
-
-        /** The StatefulSet may grow up to this many replicas: the ordinals that hold their certificates. */
-        public int ready() {
-            return ready;
         }
     }
 
@@ -146,20 +143,12 @@ public class ManagedResources {
      * certificates it signed (a new CA would be refused by every member not yet restarted, so the user chooses; problem
      * {@value ConfigurationError#TLS_CA_MISSING}); a CA Secret that holds no usable CA is a problem too
      * ({@value ConfigurationError#TLS_CA_INVALID}). The members' Secret is created or updated as {@link MemberCertificates#plan}
-     * says; a change of CA goes in steps, each once every pod runs the batch before ({@code rolledOut}). Logs names only.
+     * says; a change of CA goes in steps, each once every pod runs the batch before ({@code rolledOut}). With
+     * spec.tls.issuerRef, the certificates come from cert-manager instead ({@link #ensureCertManagerCertificates}). Logs
+     * names only.
      *
+     * @param running   the ordinals the StatefulSet has now: with cert-manager, those must hold certificates before anything is mounted
      * @param rolledOut whether every pod of the cluster runs the given batch (its pod template's)
-     */
-    public Certificates ensureCertificates(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets,
-                                           int ordinals, java.time.Instant now, java.util.function.Predicate<String> rolledOut)
-            throws CertificatesProblem {
-        return ensureCertificates(client, cluster, secrets, ordinals, ordinals, now, rolledOut);
-    }
-
-    /**
-     * As above; with spec.tls.issuerRef, from cert-manager ({@link #ensureCertManagerCertificates}).
-     *
-     * @param running the ordinals the StatefulSet has now: those must hold certificates before anything is mounted
      */
     public Certificates ensureCertificates(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets,
                                            int ordinals, int running, java.time.Instant now, java.util.function.Predicate<String> rolledOut)
