@@ -125,4 +125,10 @@ of its ANTICIPATED list (for managed instances and generated Secrets, which are 
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["list", "watch", "patch"]
+# Clusters with spec.tls.issuerRef only: a cert-manager Certificate per member, listed each round by the cluster's
+# labels (no informer, so that the operator runs without cert-manager), created, updated back to the spec the operator
+# sets, deleted when its ordinal is gone. Their Secrets are read by name (get, above).
+- apiGroups: ["cert-manager.io"]
+  resources: ["certificates"]
+  verbs: ["list", "create", "update", "delete"]
 {{- end }}

@@ -17,11 +17,13 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"verify", "certificateValidity", "renewBefore", "caValidity"})
+@JsonPropertyOrder({"verify", "certificateValidity", "renewBefore", "caValidity", "caSecret", "issuerRef"})
 @ValidationRule(value = "duration(self.renewBefore) < duration(self.certificateValidity)",
         message = "tls.renewBefore must be shorter than tls.certificateValidity")
 @ValidationRule(value = "duration(self.certificateValidity) <= duration(self.caValidity)",
         message = "tls.certificateValidity must not be longer than tls.caValidity")
+@ValidationRule(value = "!(has(self.caSecret) && has(self.issuerRef))",
+        message = "tls.caSecret and tls.issuerRef are mutually exclusive: the members' certificates come from one of them")
 public class Tls {
     /** 365 days. */
     public static final String DEFAULT_CERTIFICATE_VALIDITY = "8760h";
@@ -56,6 +58,33 @@ public class Tls {
     @JsonPropertyDescription("How long the cluster's CA, made when the cluster is first reconciled, is valid, such as 87600h "
             + "(10 years, the default); applies to a new CA only")
     private String caValidity = DEFAULT_CA_VALIDITY;
+
+    @Pattern(ApiPatterns.DNS1123_SUBDOMAIN)
+    @Size(max = 253)
+    @JsonPropertyDescription("A Secret of the cluster's namespace holding your CA (keys tls.crt and tls.key, PEM, as cert-manager's CA "
+            + "Issuer reads): the operator signs the members' certificates with it instead of making a CA of its own. "
+            + "The operator only reads it. Changing it (or removing it) re-issues the certificates, and the pods restart one at a time, twice")
+    private String caSecret;
+
+    @JsonPropertyDescription("A cert-manager Issuer or ClusterIssuer: the operator creates a cert-manager Certificate per member "
+            + "(<cluster>-<ordinal>, Secret <cluster>-<ordinal>-tls) and mounts what cert-manager issues. Needs cert-manager installed")
+    private IssuerRef issuerRef;
+
+    public String getCaSecret() {
+        return caSecret;
+    }
+
+    public void setCaSecret(String caSecret) {
+        this.caSecret = caSecret;
+    }
+
+    public IssuerRef getIssuerRef() {
+        return issuerRef;
+    }
+
+    public void setIssuerRef(IssuerRef issuerRef) {
+        this.issuerRef = issuerRef;
+    }
 
     public Boolean getVerify() {
         return verify;
@@ -92,11 +121,12 @@ public class Tls {
     @Override
     public boolean equals(Object o) {
         return o instanceof Tls t && Objects.equals(verify, t.verify) && Objects.equals(certificateValidity, t.certificateValidity)
-                && Objects.equals(renewBefore, t.renewBefore) && Objects.equals(caValidity, t.caValidity);
+                && Objects.equals(renewBefore, t.renewBefore) && Objects.equals(caValidity, t.caValidity)
+                && Objects.equals(caSecret, t.caSecret) && Objects.equals(issuerRef, t.issuerRef);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(verify, certificateValidity, renewBefore, caValidity);
+        return Objects.hash(verify, certificateValidity, renewBefore, caValidity, caSecret, issuerRef);
     }
 }

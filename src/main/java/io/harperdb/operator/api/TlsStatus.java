@@ -10,10 +10,18 @@ import java.util.Objects;
 /** The certificates of a cluster's managed members, as the operator last issued them. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"caExpiry", "certificatesExpiry", "certificatesIssued"})
+@JsonPropertyOrder({"issuer", "caExpiry", "certificatesExpiry", "certificatesIssued"})
 public class TlsStatus {
+    public static final String OPERATOR = "operator";
+    public static final String CA_SECRET = "caSecret";
+    public static final String CERT_MANAGER = "cert-manager";
 
-    @JsonPropertyDescription("When the cluster's CA (Secret <cluster>-ca) expires (RFC 3339); the operator does not renew it")
+    @JsonPropertyDescription("Where the members' certificates come from: operator (the cluster's CA, Secret <cluster>-ca), caSecret "
+            + "(spec.tls.caSecret) or cert-manager (spec.tls.issuerRef)")
+    private String issuer;
+
+    @JsonPropertyDescription("When the CA that signs the members' certificates expires (RFC 3339): Secret <cluster>-ca, or "
+            + "spec.tls.caSecret's, or the one cert-manager's Secrets name (ca.crt); the operator does not renew it")
     private String caExpiry;
 
     @JsonPropertyDescription("When the first of the members' certificates (Secret <cluster>-tls) expires (RFC 3339); "
@@ -22,6 +30,14 @@ public class TlsStatus {
 
     @JsonPropertyDescription("The batch of the members' certificates the pods are to run (the time of the last renewal)")
     private String certificatesIssued;
+
+    public String getIssuer() {
+        return issuer;
+    }
+
+    public void setIssuer(String issuer) {
+        this.issuer = issuer;
+    }
 
     public String getCaExpiry() {
         return caExpiry;
@@ -49,12 +65,12 @@ public class TlsStatus {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TlsStatus t && Objects.equals(caExpiry, t.caExpiry) && Objects.equals(certificatesExpiry, t.certificatesExpiry)
+        return o instanceof TlsStatus t && Objects.equals(issuer, t.issuer) && Objects.equals(caExpiry, t.caExpiry) && Objects.equals(certificatesExpiry, t.certificatesExpiry)
                 && Objects.equals(certificatesIssued, t.certificatesIssued);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(caExpiry, certificatesExpiry, certificatesIssued);
+        return Objects.hash(issuer, caExpiry, certificatesExpiry, certificatesIssued);
     }
 }

@@ -41,6 +41,8 @@ final class ClusterRound {
     Function<String, Optional<Secret>> secrets = name -> Optional.empty();
     /** Managed clusters: the members' certificates as this round left them (null: not managed, or the round stopped before). */
     ManagedResources.Certificates certificates;
+    /** The {@link HarperClusterReconciler#CERTIFICATES_CONDITION} condition while cert-manager has not issued every certificate; else null. */
+    io.fabric8.kubernetes.api.model.Condition certificatesCondition;
     /** The StatefulSet as it stands before this round writes it (null: none yet, or not managed). */
     StatefulSet currentStatefulSet;
 

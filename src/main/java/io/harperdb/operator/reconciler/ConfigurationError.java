@@ -22,6 +22,14 @@ final class ConfigurationError {
     static final String TLS_CA_MISSING = "CAMissing";
     /** The CA Secret holds no usable CA. */
     static final String TLS_CA_INVALID = "CAInvalid";
+    /** The Secret spec.tls.caSecret names does not exist. */
+    static final String CA_SECRET_MISSING = "CASecretMissing";
+    /** The Secret spec.tls.caSecret names holds no usable CA. */
+    static final String CA_SECRET_INVALID = "CASecretInvalid";
+    /** spec.tls.issuerRef: cert-manager has not issued the running members' certificates yet (a wait, phase Pending). */
+    static final String CERTIFICATES_PENDING = "CertificatesPending";
+    /** spec.tls.issuerRef, and the API server has no cert-manager Certificates. */
+    static final String CERT_MANAGER_MISSING = "CertManagerMissing";
 
     private ConfigurationError() {
     }
@@ -40,7 +48,8 @@ final class ConfigurationError {
         List<Condition> conditions = new ArrayList<>(Conditions.merge(previous == null ? null : previous.getConditions(), desired, now));
         conditions.addAll(others);
         status.setConditions(conditions);
-        status.setPhase(Phase.FAILED);
+        // waiting for cert-manager is no failure
+        status.setPhase(CERTIFICATES_PENDING.equals(problem.reason()) ? Phase.PENDING : Phase.FAILED);
         status.setObservedGeneration(generation);
         return status;
     }

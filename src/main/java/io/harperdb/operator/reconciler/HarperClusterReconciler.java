@@ -70,6 +70,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String BUDGETS_EVENT_SOURCE = "poddisruptionbudgets";
     static final String NETWORK_POLICIES_EVENT_SOURCE = "networkpolicies";
     static final String CLAIMS_EVENT_SOURCE = "persistentvolumeclaims";
+    /** False while cert-manager has not issued every member's certificate (spec.tls.issuerRef); absent otherwise. */
+    static final String CERTIFICATES_CONDITION = "CertificatesIssued";
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
@@ -258,9 +260,15 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         // every ordinal the StatefulSet has or is about to have holds its certificate before the StatefulSet is written
         StatefulSet existing = managed.existingStatefulSet(round.cluster, current);
         int existingReplicas = existing == null || existing.getSpec().getReplicas() == null ? 0 : existing.getSpec().getReplicas();
+        List<Pod> runningPods = statefulSetPods(context);
         try {
             round.certificates = managed.ensureCertificates(client, round.cluster, round.secrets,
-                    Math.max(ManagedMembers.replicas(round.cluster), existingReplicas), round.now);
+                    Math.max(ManagedMembers.replicas(round.cluster), existingReplicas), existingReplicas, round.now,
+                    batch -> runBatch(runningPods, batch));
+            if (round.certificates.waitingFor() != null) {
+                round.certificatesCondition = Conditions.of(CERTIFICATES_CONDITION, false, ConfigurationError.CERTIFICATES_PENDING,
+                        round.certificates.waitingFor(), round.generation);
+            }
             certificateMetrics.record(round.cluster, round.certificates);
         } catch (ManagedResources.CertificatesProblem e) {
             round.configurationProblem = e.problem();
@@ -277,6 +285,15 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         managed.ensureDisruptionBudget(client, round.cluster, current);
         managed.ensureNetworkPolicy(client, round.cluster, current);
         round.currentStatefulSet = managed.existingStatefulSet(round.cluster, current);
+    }
+
+    /**
+     * Every pod of the cluster runs this batch of certificates (its annotation, copied from the pod template), and none is
+     * on its way out (a terminating pod still runs its old certificates).
+     */
+    static boolean runBatch(List<Pod> pods, String batch) {
+        return pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null && p.getMetadata().getAnnotations() != null
+                && batch.equals(p.getMetadata().getAnnotations().get(io.harperdb.operator.resources.MemberCertificates.ISSUED_ANNOTATION)));
     }
 
     /**
@@ -444,6 +461,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             return;
         }
         int replicas = scaleDown(round);
+        // a new ordinal only once it holds its certificate (cert-manager issues them a while after being asked)
+        if (replicas > round.currentReplicas && round.certificates.ready() < replicas) {
+            replicas = Math.max(round.currentReplicas, round.certificates.ready());
+        }
         if (replicas < round.currentReplicas) {
             LOG.info("cluster {}: the leaving pods are out of the mesh; StatefulSet down to {} replicas", round.describe(), replicas);
         }
@@ -478,6 +499,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         if (!round.stopped()) {
             Conditions.append(round.previousStatus(), round.status, round.storageCondition, round.now);
             Conditions.append(round.previousStatus(), round.status, round.versionCondition, round.now);
+            Conditions.append(round.previousStatus(), round.status, round.certificatesCondition, round.now);
             if (round.status.getMembers() != null) {
                 round.status.getMembers().forEach(m -> m.setVersion(round.versions.get(m.getName())));
             }
@@ -492,6 +514,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             return round.managed() && round.previousStatus() != null ? round.previousStatus().getTls() : null;
         }
         io.harperdb.operator.api.TlsStatus tls = new io.harperdb.operator.api.TlsStatus();
+        tls.setIssuer(round.certificates.issuer());
         tls.setCaExpiry(round.certificates.caExpiry().toString());
         round.certificates.expiries().values().stream().min(Instant::compareTo).ifPresent(e -> tls.setCertificatesExpiry(e.toString()));
         tls.setCertificatesIssued(round.certificates.issued());
@@ -679,11 +702,14 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
      */
     static void scheduleNextPoll(ClusterRound round, Backoff backoff) {
         HarperClusterStatus status = round.status;
+        // cert-manager usually issues within seconds, but may never (a broken issuer): looked at again with backoff
+        boolean waitingForCertificates = !round.paused && round.configurationProblem != null
+                && ConfigurationError.CERTIFICATES_PENDING.equals(round.configurationProblem.reason());
         boolean failed = round.results.stream().anyMatch(r -> !r.succeeded() && !r.skipped())
-                || status.getPhase() == Phase.FAILED || status.getPhase() == Phase.DEGRADED;
+                || status.getPhase() == Phase.FAILED || status.getPhase() == Phase.DEGRADED || waitingForCertificates;
         if (round.statusUnwritten) {
             round.nextPoll = CONVERGING_INTERVAL;
-        } else if (round.stopped() || status.getPhase() == Phase.READY) {
+        } else if ((round.stopped() && !waitingForCertificates) || status.getPhase() == Phase.READY) {
             round.nextPoll = round.pollInterval;
         } else if (failed) {
             Duration delay = backoff.delayAfter(Duration.between(notReadySince(status, round.now), round.now));

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.resources.AdminSecret;
+import io.harperdb.operator.resources.CertManagerCertificates;
 import io.harperdb.operator.resources.ClusterCertificates;
 import io.harperdb.operator.resources.MemberCertificates;
 import io.harperdb.operator.resources.ConfigurationException;
@@ -115,77 +116,231 @@ public class ManagedResources {
         return Optional.empty();
     }
 
-    /** What {@link #ensureCertificates} found or did: the batch the pods must run, and the expiries (for status). */
-    public record Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries) {
+    /**
+     * What {@link #ensureCertificates} found or did: the batch the pods must run, the expiries (for status), where the
+     * certificates come from ({@code issuer}: operator, caSecret or cert-manager, as status.tls.issuer), how many
+     * replicas the StatefulSet may grow to ({@code ready}: the ordinals holding their certificates), and what is still
+     * waited for (cert-manager; null when nothing).
+     */
+    public record Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries, String issuer,
+                               int ready, String waitingFor) {
+        public Certificates(String issued, java.time.Instant caExpiry, Map<String, java.time.Instant> expiries) {
+            this(issued, caExpiry, expiries, io.harperdb.operator.api.TlsStatus.OPERATOR, Integer.MAX_VALUE, null);
+        }
     }
 
+    /** cert-manager's Certificate type, by name: no discovery, no cert-manager classes. */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext CERT_MANAGER_CERTIFICATES =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup(CertManagerCertificates.GROUP).withVersion("v1").withKind(CertManagerCertificates.KIND)
+                    .withPlural(CertManagerCertificates.PLURAL).withNamespaced(true).build();
+
     /**
-     * The cluster's CA and its members' certificates ({@link MemberCertificates}), for ordinals {@code 0..ordinals-1}:
-     * the CA Secret is created when missing (never replaced or updated), unless the members' Secret exists (its
-     * certificates come from a CA that is gone: a new CA would be refused by every member not yet restarted, so the
-     * user chooses; problem {@value ConfigurationError#TLS_CA_MISSING}); a CA Secret that holds no usable CA is a
-     * problem too ({@value ConfigurationError#TLS_CA_INVALID}). The members' Secret is created or updated as
-     * {@link MemberCertificates#plan} says. Logs names only.
+     * The CA that signs the members' certificates, and its members' certificates ({@link MemberCertificates}), for ordinals
+     * {@code 0..ordinals-1}. The CA is the user's when spec.tls.caSecret names one (only read: a Secret missing or without
+     * a usable CA is a problem, {@value ConfigurationError#CA_SECRET_MISSING} or {@value ConfigurationError#CA_SECRET_INVALID});
+     * else the operator's: its Secret is created when missing (never replaced or updated), unless the members' Secret holds
+     * certificates it signed (a new CA would be refused by every member not yet restarted, so the user chooses; problem
+     * {@value ConfigurationError#TLS_CA_MISSING}); a CA Secret that holds no usable CA is a problem too
+     * ({@value ConfigurationError#TLS_CA_INVALID}). The members' Secret is created or updated as {@link MemberCertificates#plan}
+     * says; a change of CA goes in steps, each once every pod runs the batch before ({@code rolledOut}). With
+     * spec.tls.issuerRef, the certificates come from cert-manager instead ({@link #ensureCertManagerCertificates}). Logs
+     * names only.
+     *
+     * @param running   the ordinals the StatefulSet has now: with cert-manager, those must hold certificates before anything is mounted
+     * @param rolledOut whether every pod of the cluster runs the given batch (its pod template's)
      */
     public Certificates ensureCertificates(KubernetesClient client, HarperCluster cluster, Function<String, Optional<Secret>> secrets,
-                                           int ordinals, java.time.Instant now) throws CertificatesProblem {
+                                           int ordinals, int running, java.time.Instant now, java.util.function.Predicate<String> rolledOut)
+            throws CertificatesProblem {
+        if (cluster.getSpec().getTls() != null && cluster.getSpec().getTls().getIssuerRef() != null) {
+            return ensureCertManagerCertificates(client, cluster, secrets, ordinals, running, now, rolledOut);
+        }
         String namespace = cluster.getMetadata().getNamespace();
         String clusterName = namespace + "/" + cluster.getMetadata().getName();
         MemberCertificates.Settings settings = MemberCertificates.Settings.of(cluster.getSpec().getTls());
+        String membersName = ResourceNames.certificatesSecret(cluster);
+        Secret current = secrets.apply(membersName).orElse(null);
+        String userCa = cluster.getSpec().getTls() == null ? null : cluster.getSpec().getTls().getCaSecret();
+        String issuer = userCa == null ? io.harperdb.operator.api.TlsStatus.OPERATOR : io.harperdb.operator.api.TlsStatus.CA_SECRET;
+        ClusterCertificates.Issued authority = userCa == null ? operatorAuthority(client, cluster, secrets, current, now, settings)
+                : userAuthority(cluster, secrets, userCa);
+        String batch = current == null || current.getMetadata().getAnnotations() == null ? null
+                : current.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
+        MemberCertificates.Plan plan = MemberCertificates.plan(cluster, authority, current, ordinals, now, settings,
+                batch == null || rolledOut.test(batch));
+        write(client, cluster, plan, current, issuer);
+        return new Certificates(plan.issued(), authority.notAfter(), plan.expiries(), issuer, Integer.MAX_VALUE, null);
+    }
+
+    /**
+     * spec.tls.issuerRef: a cert-manager Certificate per ordinal {@code 0..ordinals-1} (created, its spec updated back,
+     * those of ordinals gone deleted), read and written by name with no informer, so that clusters without issuerRef need
+     * no cert-manager; then {@code <cluster>-tls} from the Secrets cert-manager wrote. Ordinals are taken in order up to
+     * the first without its certificate, which the StatefulSet does not grow past ({@link Certificates#ready}); when even
+     * the running ordinals lack theirs (or none has one yet), nothing is mounted and the round stops,
+     * {@value ConfigurationError#CERTIFICATES_PENDING}. No cert-manager (the API answers 404 for its Certificates): the
+     * round stops, {@value ConfigurationError#CERT_MANAGER_MISSING}.
+     */
+    private Certificates ensureCertManagerCertificates(KubernetesClient client, HarperCluster cluster,
+                                                       Function<String, Optional<Secret>> secrets, int ordinals, int running,
+                                                       java.time.Instant now, java.util.function.Predicate<String> rolledOut)
+            throws CertificatesProblem {
+        String namespace = cluster.getMetadata().getNamespace();
+        String clusterName = namespace + "/" + cluster.getMetadata().getName();
+        var certificates = client.genericKubernetesResources(CERT_MANAGER_CERTIFICATES).inNamespace(namespace);
+        List<io.fabric8.kubernetes.api.model.GenericKubernetesResource> stored;
+        try {
+            stored = certificates.withLabels(ResourceNames.selectorLabels(cluster)).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+            throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.CERT_MANAGER_MISSING,
+                    "spec.tls.issuerRef names a cert-manager issuer, but the API server has no cert-manager Certificates"
+                            + " (certificates.cert-manager.io/v1): install cert-manager, or remove spec.tls.issuerRef."
+                            + " Nothing is changed meanwhile")));
+        }
+        OwnerReference owner = OwnerReferences.controller(cluster);
+        Map<String, io.fabric8.kubernetes.api.model.GenericKubernetesResource> byName = new HashMap<>();
+        stored.forEach(c -> byName.put(c.getMetadata().getName(), c));
+        for (int ordinal = 0; ordinal < ordinals; ordinal++) {
+            var desired = CertManagerCertificates.certificate(cluster, ordinal);
+            var existing = byName.get(desired.getMetadata().getName());
+            if (existing == null) {
+                try {
+                    certificates.resource(desired).create();
+                    LOG.info("cluster {}: cert-manager Certificate {} created", clusterName, desired.getMetadata().getName());
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    // not the cluster's (no label), or made meanwhile: its Secret decides, as any
+                    LOG.info("cluster {}: cert-manager Certificate {} exists already", clusterName, desired.getMetadata().getName());
+                }
+            } else if (isOwnedBy(existing, owner) && !CertManagerCertificates.sameSpec(existing, desired)) {
+                Map<String, Object> spec = new HashMap<>(CertManagerCertificates.spec(existing));
+                spec.putAll(CertManagerCertificates.spec(desired));
+                existing.getAdditionalProperties().put("spec", spec);
+                certificates.resource(existing).update();
+                LOG.info("cluster {}: cert-manager Certificate {} updated", clusterName, desired.getMetadata().getName());
+            }
+        }
+        for (var certificate : stored) {
+            Optional<Integer> ordinal = CertManagerCertificates.ordinalOf(cluster, certificate.getMetadata().getName());
+            if (ordinal.isPresent() && ordinal.get() >= ordinals && isOwnedBy(certificate, owner)) {
+                LOG.info("cluster {}: cert-manager Certificate {} deleted (its ordinal is gone)", clusterName, certificate.getMetadata().getName());
+                certificates.resource(certificate).delete();
+            }
+        }
+        CertManagerCertificates.Issued issued = CertManagerCertificates.issued(cluster, ordinals, secrets);
+        String membersName = ResourceNames.certificatesSecret(cluster);
+        if (issued.ready() == 0 || issued.ready() < running) {
+            throw new CertificatesProblem(new ConfigurationProblem(ConfigurationError.CERTIFICATES_PENDING,
+                    "waiting for cert-manager: " + issued.waitingFor() + ". Secret " + membersName + " and the pods are left as they are"
+                            + " until every running member's certificate is issued"));
+        }
+        Secret current = secrets.apply(membersName).orElse(null);
+        String batch = current == null || current.getMetadata().getAnnotations() == null ? null
+                : current.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
+        MemberCertificates.Plan plan = CertManagerCertificates.plan(cluster, issued, current, ordinals, now,
+                batch == null || rolledOut.test(batch));
+        write(client, cluster, plan, current, io.harperdb.operator.api.TlsStatus.CERT_MANAGER);
+        java.time.Instant caExpiry = issued.cas().stream().map(c -> c.getNotAfter().toInstant()).min(java.time.Instant::compareTo).orElseThrow();
+        return new Certificates(plan.issued(), caExpiry, plan.expiries(), io.harperdb.operator.api.TlsStatus.CERT_MANAGER, issued.ready(),
+                issued.waitingFor() == null ? null : "waiting for cert-manager: " + issued.waitingFor()
+                        + "; the StatefulSet grows to " + issued.ready() + " replicas until then");
+    }
+
+    /** {@code <cluster>-tls} as the plan says, when it changed (or says another issuer); Events for a renewal or a change of CA. */
+    private void write(KubernetesClient client, HarperCluster cluster, MemberCertificates.Plan plan, Secret current, String issuer) {
+        String clusterName = cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
+        String membersName = ResourceNames.certificatesSecret(cluster);
+        if (plan.changed() || current == null || !issuer.equals(MemberCertificates.issuer(current))) {
+            Secret desired = MemberCertificates.certificatesSecret(cluster, plan, current, issuer);
+            if (current == null) {
+                client.resource(desired).create();
+            } else {
+                client.resource(desired).update();    // with the resourceVersion read: a concurrent change fails it, retried next round
+            }
+            LOG.info("cluster {}: Secret {} {} (issuer {}, batch {}; renewed {}, added {}, removed {}, CA change {})", clusterName,
+                    membersName, current == null ? "created" : "updated", issuer, plan.issued(), plan.renewed(), plan.added(),
+                    plan.removed(), plan.trustChange());
+            if (plan.trustChange() == MemberCertificates.TrustChange.TRUSTING) {
+                events.normal(cluster, "CAChanging", "the members' certificates are to come from a new CA (" + issuer
+                        + "): the pods restart one at a time to trust it alongside the old one, then again with its certificates");
+            } else if (!plan.renewed().isEmpty()) {
+                events.normal(cluster, "CertificatesRenewed", "certificates of " + String.join(", ", plan.renewed())
+                        + " renewed (Secret " + membersName + "); the pods restart one at a time to use them");
+            }
+        }
+    }
+
+    /** The user's CA that spec.tls.caSecret names, only read; a problem when it is missing or holds no usable CA. */
+    private ClusterCertificates.Issued userAuthority(HarperCluster cluster, Function<String, Optional<Secret>> secrets, String name)
+            throws CertificatesProblem {
+        String expected = "keys " + MemberCertificates.CA_CERT_KEY + " (a CA certificate) and " + MemberCertificates.CA_KEY_KEY
+                + " (its private key), PEM, as cert-manager's CA Issuer reads";
+        Optional<Secret> secret = secrets.apply(name);
+        if (secret.isEmpty()) {
+            throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.CA_SECRET_MISSING,
+                    "Secret " + name + " named by spec.tls.caSecret does not exist in namespace " + cluster.getMetadata().getNamespace()
+                            + ": create it (" + expected + "), or remove spec.tls.caSecret. Nothing is changed meanwhile")));
+        }
+        try {
+            return MemberCertificates.authority(secret.get());
+        } catch (IllegalArgumentException e) {
+            throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.CA_SECRET_INVALID,
+                    "Secret " + name + " named by spec.tls.caSecret holds no usable CA: " + e.getMessage() + ". It needs " + expected
+                            + ". The operator only reads it; nothing is changed meanwhile")));
+        }
+    }
+
+    /** The operator's CA of the cluster (Secret {@code <cluster>-ca}): read, or made when it may be. */
+    private ClusterCertificates.Issued operatorAuthority(KubernetesClient client, HarperCluster cluster,
+                                                         Function<String, Optional<Secret>> secrets, Secret current,
+                                                         java.time.Instant now, MemberCertificates.Settings settings)
+            throws CertificatesProblem {
+        String namespace = cluster.getMetadata().getNamespace();
+        String clusterName = namespace + "/" + cluster.getMetadata().getName();
         String caName = ResourceNames.caSecret(cluster);
         String membersName = ResourceNames.certificatesSecret(cluster);
         Optional<Secret> caSecret = secrets.apply(caName);
-        Secret current = secrets.apply(membersName).orElse(null);
-        ClusterCertificates.Issued authority;
         if (caSecret.isPresent()) {
             try {
-                authority = MemberCertificates.authority(caSecret.get());
+                return MemberCertificates.authority(caSecret.get());
             } catch (IllegalArgumentException e) {
                 throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.TLS_CA_INVALID,
                         "Secret " + caName + " holds no usable CA (" + e.getMessage() + "; keys " + MemberCertificates.CA_CERT_KEY + " and "
                                 + MemberCertificates.CA_KEY_KEY + ", PEM). The operator never replaces a CA that exists: fix it, or delete it"
                                 + " and Secret " + membersName + " to have a new CA and certificates issued (the pods then restart one at a time)")));
             }
-        } else if (current != null) {
+        }
+        // certificates another CA signed (spec.tls.caSecret before) are replaced in steps: a new CA may be made
+        if (current != null && MemberCertificates.OPERATOR_ISSUER.equals(MemberCertificates.issuer(current))) {
             throw new CertificatesProblem(reported(cluster, new ConfigurationProblem(ConfigurationError.TLS_CA_MISSING,
                     "Secret " + caName + " does not exist, and Secret " + membersName + " holds certificates that its CA signed: a new CA"
                             + " would not be trusted by the running members. Restore Secret " + caName + ", or delete Secret " + membersName
                             + " to have a new CA and certificates issued (the pods then restart one at a time; while they do, restarted"
                             + " and not yet restarted members refuse each other's links when tls.verify is true)")));
-        } else {
-            authority = MemberCertificates.newAuthority(cluster, now, settings);
-            try {
-                client.resource(MemberCertificates.authoritySecret(cluster, authority)).create();
-                LOG.info("cluster {}: CA Secret {} created (valid until {})", clusterName, caName, authority.notAfter());
-                events.normal(cluster, "CACreated", "Secret " + caName + " created with a new CA, valid until " + authority.notAfter());
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-                // made meanwhile: that one stands
-                Secret made = client.secrets().inNamespace(namespace).withName(caName).get();
-                if (made == null) {
-                    throw e;
-                }
-                authority = MemberCertificates.authority(made);
-            }
         }
-        MemberCertificates.Plan plan = MemberCertificates.plan(cluster, authority, current, ordinals, now, settings);
-        if (plan.changed() || current == null) {
-            Secret desired = MemberCertificates.certificatesSecret(cluster, plan, current);
-            if (current == null) {
-                client.resource(desired).create();
-            } else {
-                client.resource(desired).update();    // with the resourceVersion read: a concurrent change fails it, retried next round
+        ClusterCertificates.Issued authority = MemberCertificates.newAuthority(cluster, now, settings);
+        try {
+            client.resource(MemberCertificates.authoritySecret(cluster, authority)).create();
+            LOG.info("cluster {}: CA Secret {} created (valid until {})", clusterName, caName, authority.notAfter());
+            events.normal(cluster, "CACreated", "Secret " + caName + " created with a new CA, valid until " + authority.notAfter());
+            return authority;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
             }
-            LOG.info("cluster {}: Secret {} {} (batch {}; renewed {}, added {}, removed {})", clusterName, membersName,
-                    current == null ? "created" : "updated", plan.issued(), plan.renewed(), plan.added(), plan.removed());
-            if (!plan.renewed().isEmpty()) {
-                events.normal(cluster, "CertificatesRenewed", "certificates of " + String.join(", ", plan.renewed())
-                        + " renewed (Secret " + membersName + "); the pods restart one at a time to use them");
+            // made meanwhile: that one stands
+            Secret made = client.secrets().inNamespace(namespace).withName(caName).get();
+            if (made == null) {
+                throw e;
             }
+            return MemberCertificates.authority(made);
         }
-        return new Certificates(plan.issued(), authority.notAfter(), plan.expiries());
     }
 
     /** A problem of the cluster's TLS Secrets that stops the round, as {@link ConfigurationProblem}. */

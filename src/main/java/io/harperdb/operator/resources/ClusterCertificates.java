@@ -156,6 +156,29 @@ public final class ClusterCertificates {
         throw new IllegalArgumentException("not a PEM private key");
     }
 
+    /** The certificates of a PEM bundle, in order; empty when it holds none or does not parse. */
+    public static List<X509Certificate> parseBundle(String pem) {
+        if (pem == null || pem.isBlank()) {
+            return List.of();
+        }
+        try {
+            return java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                    .stream().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+        } catch (CertificateException e) {
+            return List.of();
+        }
+    }
+
+    /** The same certificate (same encoding). */
+    public static boolean same(X509Certificate a, X509Certificate b) {
+        try {
+            return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            return false;
+        }
+    }
+
     /** The certificate was signed by {@code authority}'s key. */
     public static boolean signedBy(X509Certificate certificate, X509Certificate authority) {
         try {
@@ -171,17 +194,30 @@ public final class ClusterCertificates {
         PublicKey expected = issued.certificate().getPublicKey();
         byte[] probe = "probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try {
-            java.security.Signature sign = java.security.Signature.getInstance(SIGNATURE);
+            String algorithm = signatureFor(issued.key());
+            java.security.Signature sign = java.security.Signature.getInstance(algorithm);
             sign.initSign(issued.key());
             sign.update(probe);
             byte[] signature = sign.sign();
-            java.security.Signature verify = java.security.Signature.getInstance(SIGNATURE);
+            java.security.Signature verify = java.security.Signature.getInstance(algorithm);
             verify.initVerify(expected);
             verify.update(probe);
             return verify.verify(signature);
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    /**
+     * The signature algorithm for a key: the operator's own CAs are EC, a user's CA (spec.tls.caSecret) may be RSA or
+     * Ed25519 as well.
+     */
+    static String signatureFor(PrivateKey key) {
+        return switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> SIGNATURE;
+        };
     }
 
     /** The DNS names of a certificate's subjectAltName. */
@@ -224,7 +260,7 @@ public final class ClusterCertificates {
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) throws CertificateException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer)));
+            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(signatureFor(signer)).build(signer)));
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot sign a certificate", e);
         }

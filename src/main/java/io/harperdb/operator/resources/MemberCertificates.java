@@ -43,6 +43,9 @@ public final class MemberCertificates {
     public static final String CERT_SUFFIX = ".crt";
     public static final String KEY_SUFFIX = ".key";
     public static final String ISSUED_ANNOTATION = "harperdb.io/certificates-issued";
+    /** Where the certificates come from: operator, caSecret or cert-manager (as status.tls.issuer); absent = operator. */
+    public static final String ISSUER_ANNOTATION = "harperdb.io/certificates-issuer";
+    public static final String OPERATOR_ISSUER = "operator";
 
     private MemberCertificates() {
     }
@@ -95,9 +98,18 @@ public final class MemberCertificates {
     /** The CA a Secret holds; IllegalArgumentException (naming no content) when it holds none usable. */
     public static ClusterCertificates.Issued authority(Secret secret) {
         Map<String, String> data = decode(secret);
+        for (String key : List.of(CA_CERT_KEY, CA_KEY_KEY)) {
+            if (data.get(key) == null || data.get(key).isBlank()) {
+                throw new IllegalArgumentException("it has no key " + key);
+            }
+        }
         ClusterCertificates.Issued authority = ClusterCertificates.parse(data.get(CA_CERT_KEY), data.get(CA_KEY_KEY));
         if (authority.certificate().getBasicConstraints() < 0) {
-            throw new IllegalArgumentException("its certificate is not a CA");
+            throw new IllegalArgumentException("its certificate is not a CA (no basicConstraints CA:true)");
+        }
+        boolean[] keyUsage = authority.certificate().getKeyUsage();
+        if (keyUsage != null && (keyUsage.length < 6 || !keyUsage[5])) {
+            throw new IllegalArgumentException("its certificate's key usage does not allow signing certificates (keyCertSign)");
         }
         if (!ClusterCertificates.matches(authority)) {
             throw new IllegalArgumentException("its private key does not belong to its certificate");
@@ -108,17 +120,23 @@ public final class MemberCertificates {
     /**
      * What the mounted Secret holds after this round.
      *
-     * @param files    its files (decoded), all ordinals' certificates and keys and ca.crt
-     * @param issued   the batch ({@value #ISSUED_ANNOTATION})
-     * @param renewed  pods whose certificates were issued again (a new batch)
-     * @param added    pods that got their first certificate (same batch)
-     * @param removed  pods whose certificates were dropped (ordinals the StatefulSet no longer has)
-     * @param expiries per pod, when its certificate expires
+     * @param files        its files (decoded), all ordinals' certificates and keys and ca.crt
+     * @param issued       the batch ({@value #ISSUED_ANNOTATION})
+     * @param renewed      pods whose certificates were issued again (a new batch)
+     * @param added        pods that got their first certificate (same batch)
+     * @param removed      pods whose certificates were dropped (ordinals the StatefulSet no longer has)
+     * @param expiries     per pod, when its certificate expires
+     * @param trustChange  what this round changed in ca.crt during a change of CA (see {@link TrustChange}); NONE otherwise
      */
     public record Plan(Map<String, String> files, String issued, List<String> renewed, List<String> added, List<String> removed,
-                       Map<String, Instant> expiries) {
+                       Map<String, Instant> expiries, TrustChange trustChange) {
+        public Plan(Map<String, String> files, String issued, List<String> renewed, List<String> added, List<String> removed,
+                    Map<String, Instant> expiries) {
+            this(files, issued, renewed, added, removed, expiries, TrustChange.NONE);
+        }
+
         public boolean changed() {
-            return !renewed.isEmpty() || !added.isEmpty() || !removed.isEmpty();
+            return !renewed.isEmpty() || !added.isEmpty() || !removed.isEmpty() || trustChange != TrustChange.NONE;
         }
 
         /** The earliest expiry of a member certificate; empty with none. */
@@ -128,8 +146,24 @@ public final class MemberCertificates {
 
         @Override
         public String toString() {    // never the keys
-            return "Plan[issued=" + issued + ", renewed=" + renewed + ", added=" + added + ", removed=" + removed + "]";
+            return "Plan[issued=" + issued + ", renewed=" + renewed + ", added=" + added + ", removed=" + removed
+                    + ", trustChange=" + trustChange + "]";
         }
+    }
+
+    /**
+     * A change of the CA that signs the members' certificates (operator CA to spec.tls.caSecret, say) goes in three steps,
+     * so that the members keep verifying each other (and the operator them) all along: first every pod restarts trusting
+     * both CAs (TRUSTING: ca.crt holds the new and the old, the certificates stay); once all run that, the certificates
+     * are issued again by the new CA and the pods restart again; once all run those, the old CA leaves ca.crt (DROPPED,
+     * no restart: the pods already trust the new one).
+     */
+    public enum TrustChange { NONE, TRUSTING, DROPPED }
+
+    /** As {@link #plan(HarperCluster, ClusterCertificates.Issued, Secret, int, Instant, Settings, boolean)}, every pod running the current batch. */
+    public static Plan plan(HarperCluster cluster, ClusterCertificates.Issued authority, Secret current, int ordinals,
+                            Instant now, Settings settings) {
+        return plan(cluster, authority, current, ordinals, now, settings, true);
     }
 
     /**
@@ -137,16 +171,25 @@ public final class MemberCertificates {
      * is signed by {@code authority}, names its member's hostname, has its key, and is not within
      * {@code renewBefore} of its expiry. When any held one is not kept, all are issued again, in a new batch (the pods
      * restart once for all of them, and their expiries stay together); a missing ordinal gets one in the current batch.
+     * A change of CA goes in steps ({@link TrustChange}); a step waits for {@code rolledOut}.
      *
-     * @param current the mounted Secret as it is, or null
+     * @param current   the mounted Secret as it is, or null
+     * @param rolledOut every pod of the cluster runs the batch {@code current} names (its pod template's)
      */
     public static Plan plan(HarperCluster cluster, ClusterCertificates.Issued authority, Secret current, int ordinals,
-                            Instant now, Settings settings) {
+                            Instant now, Settings settings, boolean rolledOut) {
         Map<String, String> held = current == null ? Map.of() : decode(current);
         String batch = current == null || current.getMetadata().getAnnotations() == null ? null
                 : current.getMetadata().getAnnotations().get(ISSUED_ANNOTATION);
-        String caPem = authority.certificatePem();
-        boolean renewAll = batch == null || !caPem.equals(held.get(TRUSTED_CA_KEY));
+        X509Certificate ca = authority.certificate();
+        List<X509Certificate> trusted = batch == null ? List.of() : ClusterCertificates.parseBundle(held.get(TRUSTED_CA_KEY));
+        boolean caTrusted = trusted.stream().anyMatch(c -> ClusterCertificates.same(c, ca));
+        if (!trusted.isEmpty() && !caTrusted) {
+            return trustBoth(cluster, authority, held, trusted, ordinals, now, settings);
+        }
+        boolean renewAll = batch == null;
+        // a change of CA: certificates another trusted CA signed are issued again once every pod trusts the new CA
+        boolean signedByOther = false;
         Map<String, Instant> expiries = new TreeMap<>();
         List<String> missing = new ArrayList<>();
         for (int ordinal = 0; ordinal < ordinals; ordinal++) {
@@ -155,16 +198,39 @@ public final class MemberCertificates {
                 missing.add(pod);
                 continue;
             }
-            Optional<Instant> expiry = usable(held.get(pod + CERT_SUFFIX), held.get(pod + KEY_SUFFIX), authority,
-                    ManagedMembers.nodeName(cluster, ordinal));
-            if (expiry.isEmpty() || !now.isBefore(expiry.get().minus(settings.renewBefore()))) {
+            String hostname = ManagedMembers.nodeName(cluster, ordinal);
+            Optional<Instant> expiry = usable(held.get(pod + CERT_SUFFIX), held.get(pod + KEY_SUFFIX), ca, hostname);
+            if (expiry.isEmpty()) {
+                expiry = trusted.stream().filter(c -> !ClusterCertificates.same(c, ca))
+                        .map(c -> usable(held.get(pod + CERT_SUFFIX), held.get(pod + KEY_SUFFIX), c, hostname))
+                        .flatMap(Optional::stream).findFirst();
+                if (expiry.isPresent()) {
+                    signedByOther = true;
+                }
+            }
+            // due within renewBefore, unless its CA ends then too: a new one would not last longer (renewed every round)
+            if (expiry.isEmpty() || (!now.isBefore(expiry.get().minus(settings.renewBefore())) && expiry.get().isBefore(authority.notAfter()))) {
                 renewAll = true;
             } else {
                 expiries.put(pod, expiry.get());
             }
         }
+        if (signedByOther && rolledOut) {
+            renewAll = true;
+        }
+        // while a certificate of the old CA may run, both stay trusted; once every pod runs the new CA's, only it
+        List<X509Certificate> bundle = new ArrayList<>(List.of(ca));
+        trusted.stream().filter(c -> !ClusterCertificates.same(c, ca)).forEach(bundle::add);
+        TrustChange trustChange = TrustChange.NONE;
+        if (bundle.size() > 1 && !signedByOther && !renewAll && rolledOut) {
+            bundle = List.of(ca);
+            trustChange = TrustChange.DROPPED;
+        }
         Map<String, String> files = new TreeMap<>();
-        files.put(TRUSTED_CA_KEY, caPem);
+        files.put(TRUSTED_CA_KEY, bundle.stream().map(ClusterCertificates::pem).collect(java.util.stream.Collectors.joining()));
+        if (!renewAll && trustChange == TrustChange.NONE && !files.get(TRUSTED_CA_KEY).equals(held.get(TRUSTED_CA_KEY))) {
+            trustChange = TrustChange.DROPPED;    // ca.crt re-encoded or reordered: written, no restart
+        }
         List<String> renewed = new ArrayList<>();
         List<String> added = new ArrayList<>();
         String issued = renewAll ? now.truncatedTo(ChronoUnit.SECONDS).toString() : batch;
@@ -183,15 +249,62 @@ public final class MemberCertificates {
                 files.put(pod + KEY_SUFFIX, held.get(pod + KEY_SUFFIX));
             }
         }
-        List<String> removed = held.keySet().stream().filter(k -> k.endsWith(CERT_SUFFIX) && !k.equals(TRUSTED_CA_KEY))
+        return new Plan(files, issued, renewed, added, removed(held, files), expiries, trustChange);
+    }
+
+    /**
+     * The first step of a change of CA: ca.crt holds the new CA and those trusted so far, the certificates that one of
+     * those signed are kept, in a new batch (the pods restart to trust the new CA). A certificate that none of them signed
+     * (or a missing one) is issued by the new CA at once.
+     */
+    private static Plan trustBoth(HarperCluster cluster, ClusterCertificates.Issued authority, Map<String, String> held,
+                                  List<X509Certificate> trusted, int ordinals, Instant now, Settings settings) {
+        List<X509Certificate> bundle = new ArrayList<>(List.of(authority.certificate()));
+        bundle.addAll(trusted);
+        Map<String, String> files = new TreeMap<>();
+        files.put(TRUSTED_CA_KEY, bundle.stream().map(ClusterCertificates::pem).collect(java.util.stream.Collectors.joining()));
+        Map<String, Instant> expiries = new TreeMap<>();
+        List<String> restarted = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        for (int ordinal = 0; ordinal < ordinals; ordinal++) {
+            String pod = ResourceNames.pod(cluster, ordinal);
+            String hostname = ManagedMembers.nodeName(cluster, ordinal);
+            Optional<Instant> expiry = trusted.stream().map(c -> usable(held.get(pod + CERT_SUFFIX), held.get(pod + KEY_SUFFIX), c, hostname))
+                    .flatMap(Optional::stream).findFirst();
+            if (expiry.isPresent()) {
+                files.put(pod + CERT_SUFFIX, held.get(pod + CERT_SUFFIX));
+                files.put(pod + KEY_SUFFIX, held.get(pod + KEY_SUFFIX));
+                expiries.put(pod, expiry.get());
+            } else {
+                ClusterCertificates.Issued leaf = ClusterCertificates.issue(authority, hostname, now, settings.validity());
+                files.put(pod + CERT_SUFFIX, leaf.certificatePem());
+                files.put(pod + KEY_SUFFIX, leaf.keyPem());
+                expiries.put(pod, leaf.notAfter());
+                if (!held.containsKey(pod + CERT_SUFFIX)) {
+                    added.add(pod);
+                    continue;
+                }
+            }
+            restarted.add(pod);
+        }
+        return new Plan(files, now.truncatedTo(ChronoUnit.SECONDS).toString(), restarted, added, removed(held, files), expiries,
+                TrustChange.TRUSTING);
+    }
+
+    private static List<String> removed(Map<String, String> held, Map<String, String> files) {
+        return held.keySet().stream().filter(k -> k.endsWith(CERT_SUFFIX) && !k.equals(TRUSTED_CA_KEY))
                 .map(k -> k.substring(0, k.length() - CERT_SUFFIX.length()))
                 .filter(pod -> !files.containsKey(pod + CERT_SUFFIX))
                 .sorted().toList();
-        return new Plan(files, issued, renewed, added, removed, expiries);
     }
 
     /** The mounted Secret as {@code plan} says: a new one, or {@code current} with its data and batch replaced. Never log it. */
     public static Secret certificatesSecret(HarperCluster cluster, Plan plan, Secret current) {
+        return certificatesSecret(cluster, plan, current, OPERATOR_ISSUER);
+    }
+
+    /** @param issuer where the certificates come from ({@value #ISSUER_ANNOTATION}) */
+    public static Secret certificatesSecret(HarperCluster cluster, Plan plan, Secret current, String issuer) {
         Map<String, String> data = new LinkedHashMap<>();
         plan.files().forEach((k, v) -> data.put(k, base64(v)));
         SecretBuilder builder = current == null ? new SecretBuilder().withNewMetadata()
@@ -202,6 +315,7 @@ public final class MemberCertificates {
         Secret secret = builder.editMetadata()
                 .addToLabels(ResourceNames.labels(cluster))
                 .addToAnnotations(ISSUED_ANNOTATION, plan.issued())
+                .addToAnnotations(ISSUER_ANNOTATION, issuer)
                 .endMetadata()
                 .withData(data)
                 .withStringData(null)
@@ -216,12 +330,19 @@ public final class MemberCertificates {
         return secret;
     }
 
+    /** Where the certificates {@code current} holds came from ({@value #ISSUER_ANNOTATION}); operator when it does not say. */
+    public static String issuer(Secret current) {
+        Map<String, String> annotations = current.getMetadata().getAnnotations();
+        String issuer = annotations == null ? null : annotations.get(ISSUER_ANNOTATION);
+        return issuer == null ? OPERATOR_ISSUER : issuer;
+    }
+
     /** When a held certificate expires, if it is one this cluster can use for {@code hostname}; empty otherwise. */
-    static Optional<Instant> usable(String certificatePem, String keyPem, ClusterCertificates.Issued authority, String hostname) {
+    static Optional<Instant> usable(String certificatePem, String keyPem, X509Certificate authority, String hostname) {
         try {
             ClusterCertificates.Issued leaf = ClusterCertificates.parse(certificatePem, keyPem);
             X509Certificate certificate = leaf.certificate();
-            if (!ClusterCertificates.signedBy(certificate, authority.certificate()) || !ClusterCertificates.matches(leaf)
+            if (!ClusterCertificates.signedBy(certificate, authority) || !ClusterCertificates.matches(leaf)
                     || !List.of(hostname).equals(ClusterCertificates.dnsNames(certificate))) {
                 return Optional.empty();
             }

@@ -191,6 +191,72 @@ class ClusterTlsIT {
         await("after on demo-0").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> data.has(pod0, "renewal", "after"));
     }
 
+    @Test
+    void aChangeToTheUsersCaRollsThePodsTwiceWithoutLosingTheMeshOrARecord() throws Exception {
+        String password = k8s.createAdminSecret("demo-admin");
+        k8s.user().resource(cluster("demo", 2)).create();
+        String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
+        String pod1 = "http://" + k8s.podHost("demo-1", "demo") + ":9925";
+        await("demo Ready 2/2").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            HarperCluster c = k8s.cluster("demo");
+            return c.getStatus() != null && c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers());
+        });
+        ClusterCertificates.Issued usersCa = ClusterCertificates.newAuthority("users CA", Instant.now(), Duration.ofDays(365));
+        Map<String, String> caFiles = new LinkedHashMap<>();
+        caFiles.put("tls.crt", usersCa.certificatePem());
+        caFiles.put("tls.key", usersCa.keyPem());
+        createFiles("my-ca", caFiles);
+
+        ExampleData data = new ExampleData(k8s, "admin", password);
+        data.createTable(pod0, "renewal");
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            for (int i = 0; writing.get(); i++) {
+                String url = i % 2 == 0 ? pod0 : pod1;
+                try {
+                    data.insert(url, "renewal", "w" + i, url);
+                    acknowledged.add("w" + i);
+                } catch (RuntimeException e) {
+                    // a pod restarting: not acknowledged, so not counted
+                }
+                sleep(500);
+            }
+        }, "ca-change-writer");
+        writer.start();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            k8s.user().resources(HarperCluster.class).inNamespace(PodContract.NAMESPACE).withName("demo").edit(c -> {
+                c.getSpec().getTls().setCaSecret("my-ca");
+                return c;
+            });
+            return true;
+        });
+        try {
+            // both pods serve the user's CA's certificates, ca.crt is that CA alone, and the cluster is Ready again
+            await("changed and rolled twice").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() -> {
+                HarperCluster c = k8s.cluster("demo");
+                return ClusterCertificates.signedBy(servedCertificate("demo-0"), usersCa.certificate())
+                        && ClusterCertificates.signedBy(servedCertificate("demo-1"), usersCa.certificate())
+                        && usersCa.certificatePem().equals(decode(secret("demo-tls"), "ca.crt"))
+                        && "caSecret".equals(c.getStatus().getTls().getIssuer())
+                        && c.getStatus().getPhase() == Phase.READY;
+            });
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+        long stops = k8s.kubelet().events().stream().filter(e -> e.startsWith("stop demo-")).count();
+        assertThat(stops).as("each pod restarted twice: to trust both CAs, then with the new certificates").isGreaterThanOrEqualTo(4);
+        assertOneAtATime(k8s.kubelet().events());
+        assertThat(acknowledged).hasSizeGreaterThan(10);
+        for (String url : List.of(pod0, pod1)) {
+            await("every acknowledged record on " + url).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
+                    .ignoreExceptions().untilAsserted(() -> assertThat(ids(url, password)).containsAll(acknowledged));
+        }
+        data.insert(pod1, "renewal", "after", "on demo-1 after the change of CA");
+        await("after on demo-0").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> data.has(pod0, "renewal", "after"));
+    }
+
     /** A pod is stopped only once the previous one is started again: the kubelet's events alternate stop X, start X. */
     private static void assertOneAtATime(List<String> events) {
         String down = null;

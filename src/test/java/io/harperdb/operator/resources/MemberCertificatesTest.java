@@ -58,7 +58,7 @@ class MemberCertificatesTest {
         assertThatThrownBy(() -> MemberCertificates.authority(secret)).hasMessageContaining("does not belong");
         secret.getData().remove("tls.crt");
         assertThatThrownBy(() -> MemberCertificates.authority(secret)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no certificate");
+                .hasMessage("it has no key tls.crt");
         ClusterCertificates.Issued leaf = ClusterCertificates.issue(ca, "x", NOW, Duration.ofDays(1));
         Secret notACa = MemberCertificates.authoritySecret(demo, leaf);
         assertThatThrownBy(() -> MemberCertificates.authority(notACa)).hasMessageContaining("not a CA");
@@ -138,9 +138,9 @@ class MemberCertificatesTest {
         Secret current = secret(MemberCertificates.plan(demo, ca, null, 2, NOW, DEFAULTS));
         ClusterCertificates.Issued other = MemberCertificates.newAuthority(demo, NOW, DEFAULTS);
 
+        // another CA: a change of CA, in steps (aChangeOfCaKeepsEveryMemberTrustedAtEachStep)
         MemberCertificates.Plan newCa = MemberCertificates.plan(demo, other, current, 2, NOW.plusSeconds(1), DEFAULTS);
-        assertThat(newCa.renewed()).containsExactly("demo-0", "demo-1");
-        assertThat(newCa.files().get("ca.crt")).isEqualTo(other.certificatePem());
+        assertThat(newCa.trustChange()).isEqualTo(MemberCertificates.TrustChange.TRUSTING);
 
         for (String[] swap : List.of(new String[]{"demo-0.crt", "demo-1.crt"}, new String[]{"demo-0.key", "demo-1.key"})) {
             Secret tampered = secret(MemberCertificates.plan(demo, ca, null, 2, NOW, DEFAULTS));
@@ -151,6 +151,92 @@ class MemberCertificatesTest {
         Secret garbage = secret(MemberCertificates.plan(demo, ca, null, 2, NOW, DEFAULTS));
         garbage.getData().put("demo-1.crt", Base64.getEncoder().encodeToString("not a certificate".getBytes()));
         assertThat(MemberCertificates.plan(demo, ca, garbage, 2, NOW.plusSeconds(1), DEFAULTS).renewed()).hasSize(2);
+    }
+
+    @Test
+    void aChangeOfCaKeepsEveryMemberTrustedAtEachStep() {
+        Secret before = secret(MemberCertificates.plan(demo, ca, null, 2, NOW, DEFAULTS));
+        Map<String, String> old = MemberCertificates.decode(before);
+        ClusterCertificates.Issued next = MemberCertificates.newAuthority(demo, NOW, DEFAULTS);
+
+        // 1. every pod restarts trusting both CAs; the certificates stay those of the old one
+        MemberCertificates.Plan trusting = MemberCertificates.plan(demo, next, before, 2, NOW.plusSeconds(10), DEFAULTS, true);
+        assertThat(trusting.trustChange()).isEqualTo(MemberCertificates.TrustChange.TRUSTING);
+        assertThat(trusting.issued()).isEqualTo("2026-12-03T04:00:10Z");
+        assertThat(trusting.renewed()).containsExactly("demo-0", "demo-1");
+        assertThat(ClusterCertificates.parseBundle(trusting.files().get("ca.crt"))).containsExactly(next.certificate(), ca.certificate());
+        assertThat(trusting.files().get("demo-0.crt")).isEqualTo(old.get("demo-0.crt"));
+        assertThat(trusting.files().get("demo-1.key")).isEqualTo(old.get("demo-1.key"));
+        Secret both = secret(trusting);
+
+        // 2. not before every pod runs that batch: nothing changes
+        MemberCertificates.Plan waiting = MemberCertificates.plan(demo, next, both, 2, NOW.plusSeconds(20), DEFAULTS, false);
+        assertThat(waiting.changed()).isFalse();
+        assertThat(waiting.files()).isEqualTo(trusting.files());
+        // then the new CA issues every certificate, in a new batch; both CAs stay trusted while old certificates run
+        MemberCertificates.Plan reissued = MemberCertificates.plan(demo, next, both, 2, NOW.plusSeconds(30), DEFAULTS, true);
+        assertThat(reissued.trustChange()).isEqualTo(MemberCertificates.TrustChange.NONE);
+        assertThat(reissued.renewed()).containsExactly("demo-0", "demo-1");
+        assertThat(reissued.issued()).isEqualTo("2026-12-03T04:00:30Z");
+        assertThat(ClusterCertificates.parseBundle(reissued.files().get("ca.crt"))).containsExactly(next.certificate(), ca.certificate());
+        for (String pod : List.of("demo-0", "demo-1")) {
+            assertThat(ClusterCertificates.signedBy(ClusterCertificates.parseCertificate(reissued.files().get(pod + ".crt")), next.certificate()))
+                    .as(pod).isTrue();
+        }
+        Secret reissuedSecret = secret(reissued);
+
+        // 3. once every pod runs them, the old CA goes, with no restart (same batch)
+        assertThat(MemberCertificates.plan(demo, next, reissuedSecret, 2, NOW.plusSeconds(40), DEFAULTS, false).changed()).isFalse();
+        MemberCertificates.Plan dropped = MemberCertificates.plan(demo, next, reissuedSecret, 2, NOW.plusSeconds(50), DEFAULTS, true);
+        assertThat(dropped.trustChange()).isEqualTo(MemberCertificates.TrustChange.DROPPED);
+        assertThat(dropped.renewed()).isEmpty();
+        assertThat(dropped.issued()).isEqualTo(reissued.issued());
+        assertThat(dropped.files().get("ca.crt")).isEqualTo(next.certificatePem());
+        assertThat(dropped.files().get("demo-1.crt")).isEqualTo(reissued.files().get("demo-1.crt"));
+        assertThat(MemberCertificates.plan(demo, next, secret(dropped), 2, NOW.plusSeconds(60), DEFAULTS, true).changed()).isFalse();
+    }
+
+    @Test
+    void aUsersRsaCaSignsMemberCertificates() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name subject = new org.bouncycastle.asn1.x500.X500Name("CN=users RSA CA");
+        X509Certificate rsaCa = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(subject, java.math.BigInteger.TEN,
+                        java.util.Date.from(NOW.minusSeconds(60)), java.util.Date.from(NOW.plus(Duration.ofDays(30))), subject, keys.getPublic())
+                        .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                                new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                        .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+        ClusterCertificates.Issued users = new ClusterCertificates.Issued(rsaCa, keys.getPrivate());
+        Secret secret = MemberCertificates.authoritySecret(demo, users);
+        ClusterCertificates.Issued read = MemberCertificates.authority(secret);
+
+        MemberCertificates.Plan plan = MemberCertificates.plan(demo, read, null, 1, NOW, DEFAULTS);
+        X509Certificate member = ClusterCertificates.parseCertificate(plan.files().get("demo-0.crt"));
+        assertThat(ClusterCertificates.signedBy(member, rsaCa)).isTrue();
+        // a certificate never outlives its CA
+        assertThat(member.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(30)));
+    }
+
+    @Test
+    void aCertificateCutShortByItsCasExpiryIsNotRenewedEveryRound() {
+        ClusterCertificates.Issued shortCa = ClusterCertificates.newAuthority("short", NOW, Duration.ofDays(20));
+        Secret current = secret(MemberCertificates.plan(demo, shortCa, null, 2, NOW, DEFAULTS));
+        // 365 days asked, 20 given (the CA's end), within renewBefore (30 days) at once: a new one could not last longer
+        MemberCertificates.Plan later = MemberCertificates.plan(demo, shortCa, current, 2, NOW.plus(Duration.ofDays(1)), DEFAULTS);
+        assertThat(later.changed()).isFalse();
+        assertThat(later.expiries()).containsEntry("demo-0", NOW.plus(Duration.ofDays(20)));
+    }
+
+    @Test
+    void aUsersCaSecretSaysWhatIsWrongWithoutItsContent() {
+        Secret secret = MemberCertificates.authoritySecret(demo, ca);
+        secret.getData().remove("tls.key");
+        assertThatThrownBy(() -> MemberCertificates.authority(secret)).hasMessage("it has no key tls.key");
+        ClusterCertificates.Issued leaf = ClusterCertificates.issue(ca, "demo-0.example", NOW, Duration.ofDays(1));
+        Secret notACa = MemberCertificates.authoritySecret(demo, leaf);
+        assertThatThrownBy(() -> MemberCertificates.authority(notACa)).hasMessageContaining("not a CA").hasMessageNotContaining("PRIVATE");
     }
 
     @Test

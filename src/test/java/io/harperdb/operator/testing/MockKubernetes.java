@@ -49,6 +49,8 @@ public final class MockKubernetes implements AutoCloseable {
     /** Path endings whose next PATCHes are refused with 409 Conflict, and how many more. */
     private final Map<String, AtomicInteger> conflicts = new ConcurrentHashMap<>();
     private final List<String> refusedPatches = new CopyOnWriteArrayList<>();
+    /** The CRD of cert-manager's Certificates; until created, its group answers 404 (see the dispatcher). */
+    static final String CERT_MANAGER_CRD = "certificates.cert-manager.io";
 
     public MockKubernetes() {
         this(namespace -> List.of());
@@ -75,6 +77,22 @@ public final class MockKubernetes implements AutoCloseable {
                     }
                 }
                 return super.handlePatch(request);
+            }
+
+            /**
+             * The mock stores objects of any type, where an API server answers 404 for a type no CRD defines: emulated for
+             * cert-manager's group (the operator must work without cert-manager), until a test installs its CRD.
+             */
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String path = request.getPath();
+                if (path.startsWith("/apis/cert-manager.io/")
+                        && super.handleGet("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + CERT_MANAGER_CRD).code() != 200) {
+                    return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json")
+                            .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\","
+                                    + "\"message\":\"the server could not find the requested resource\",\"code\":404}");
+                }
+                return super.dispatch(request);
             }
 
             @Override
