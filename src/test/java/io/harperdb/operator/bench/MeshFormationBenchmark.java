@@ -49,6 +49,8 @@ public final class MeshFormationBenchmark {
     /** How often the HarperCluster's status is read (from the mock API server: cheap). */
     static final Duration READY_POLL = Duration.ofMillis(20);
     private static final Duration LIMIT = Duration.ofMinutes(2);
+    /** For the cluster_status reads that watch the mesh form. */
+    private static final HarperClient.Timeouts WATCH_TIMEOUTS = new HarperClient.Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private static final String NAMESPACE = "mesh";
     /** Held, so that its level stays: the mock API server logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -62,8 +64,12 @@ public final class MeshFormationBenchmark {
         List<Double> raw = new ArrayList<>();
         List<Double> operator = new ArrayList<>();
         List<Double> operatorMesh = new ArrayList<>();
+        List<Double> firstWrite = new ArrayList<>();
         try (HarperDbFixture fixture = new HarperDbFixture()) {
             HarperDbCluster real = fixture.cluster(3);
+            // untimed: the first round in a JVM loads and compiles the operator's code (seen: its first call 2 s after the apply)
+            double[] warmUp = throughOperator(real);
+            System.out.printf("mesh warm-up (not counted): operator, Ready 3/3 after %.2f s%n", warmUp[1]);
             for (int trial = 1; trial <= trials; trial++) {
                 real.reinstall();
                 raw.add(raw(real));
@@ -72,27 +78,34 @@ public final class MeshFormationBenchmark {
                 double[] viaOperator = throughOperator(real);
                 operatorMesh.add(viaOperator[0]);
                 operator.add(viaOperator[1]);
-                System.out.printf("mesh trial %d: operator, mesh formed in HarperDB after %.2f s, status Ready 3/3 after %.2f s%n",
-                        trial, viaOperator[0], viaOperator[1]);
+                firstWrite.add(viaOperator[2]);
+                System.out.printf("mesh trial %d: operator, first write to HarperDB sent after %.2f s, mesh formed in HarperDB after %.2f s,"
+                        + " status Ready 3/3 after %.2f s%n", trial, viaOperator[2], viaOperator[0], viaOperator[1]);
             }
         }
         double rawMedian = median(raw);
         double operatorMedian = median(operator);
+        List<Double> lateBy = new ArrayList<>();
+        for (int i = 0; i < operator.size(); i++) {
+            lateBy.add(operator.get(i) - operatorMesh.get(i));
+        }
         System.out.printf("mesh of 3 real instances (%d trials, medians): raw calls %.2f s; operator %.2f s to Ready 3/3"
-                        + " (mesh formed in HarperDB at %.2f s); ratio %.2fx (target <= 1.1x)%n",
-                trials, rawMedian, operatorMedian, median(operatorMesh), operatorMedian / rawMedian);
+                        + " (first write sent at %.2f s, mesh formed in HarperDB at %.2f s, Ready %.2f s after the mesh formed);"
+                        + " ratio %.2fx (target <= 1.1x)%n",
+                trials, rawMedian, operatorMedian, median(firstWrite), median(operatorMesh), median(lateBy), operatorMedian / rawMedian);
         System.exit(0);     // the operator's and the mock server's threads
     }
 
     /** Seconds from sending configure_cluster to every instance showing both peers connected. */
     static double raw(HarperDbCluster real) throws InterruptedException {
-        List<HarperClient> clients = clients(real, new OkHttpClient());
+        List<HarperClient> clients = clients(real, new OkHttpClient(), WATCH_TIMEOUTS);
         List<AddNodeRequest> others = new ArrayList<>();
         for (int i = 1; i < real.size(); i++) {
             others.add(connection(real.instance(i)));
         }
         long start = System.nanoTime();
-        clients.get(0).configureCluster(others);
+        // the operator's timeouts for the write (it took up to 5 s here), the watch's for the reads
+        clients(real, new OkHttpClient(), RunningOperator.TEST_TIMEOUTS).get(0).configureCluster(others);
         System.out.printf("  raw: configure_cluster answered after %.2f s%n", (System.nanoTime() - start) / 1e9);
         while (!meshFormed(real, clients)) {
             checkLimit(start, "raw calls: the mesh");
@@ -101,9 +114,13 @@ public final class MeshFormationBenchmark {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Seconds from creating the resources to the mesh formed in HarperDB, and to the cluster's status Ready 3/3. */
+    /**
+     * Seconds from creating the resources to the mesh formed in HarperDB, to the cluster's status Ready 3/3, and to the
+     * operator's first write to HarperDB.
+     */
     static double[] throughOperator(HarperDbCluster real) throws InterruptedException {
-        List<HarperClient> watchers = clients(real, new OkHttpClient());
+        // short timeouts: an instance busy connecting was seen to answer cluster_status 10 s late, which held up the watch
+        List<HarperClient> watchers = clients(real, new OkHttpClient(), WATCH_TIMEOUTS);
         HarperOperationLog calls = new HarperOperationLog();
         Timeline timeline = new Timeline();
         OkHttpClient recorded = calls.client().newBuilder().addInterceptor(timeline).build();
@@ -131,7 +148,9 @@ public final class MeshFormationBenchmark {
             java.util.concurrent.CompletableFuture<Double> meshAt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
                     while (!meshFormed(real, watchers)) {
-                        checkLimit(start, "operator: the mesh");
+                        if (System.nanoTime() - start > LIMIT.toNanos()) {
+                            return Double.NaN;     // only informative: Ready 3/3 decides the trial
+                        }
                         Thread.sleep(POLL.toMillis());
                     }
                     return (System.nanoTime() - start) / 1e9;
@@ -154,7 +173,7 @@ public final class MeshFormationBenchmark {
             System.out.println("  the operator's writes to HarperDB: " + calls.writes().stream()
                     .map(c -> c.operation() + " on " + c.host()).collect(Collectors.joining(", ")));
             System.out.println("  the operator's calls (s from the apply: operation, host, duration): " + String.join("; ", timeline.calls));
-            return new double[] {meshFormedAt, readyAt};
+            return new double[] {meshFormedAt, readyAt, timeline.firstWrite};
         }
     }
 
@@ -162,6 +181,8 @@ public final class MeshFormationBenchmark {
     private static final class Timeline implements okhttp3.Interceptor {
         volatile long start = Long.MAX_VALUE;
         final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** Seconds from the apply to the first write sent (NaN: none). */
+        volatile double firstWrite = Double.NaN;
 
         @Override
         public okhttp3.Response intercept(Chain chain) throws java.io.IOException {
@@ -173,6 +194,9 @@ public final class MeshFormationBenchmark {
                     chain.request().body().writeTo(body);
                 }
                 String operation = body.readUtf8().replaceAll(".*\"operation\"\\s*:\\s*\"([a-z_]+)\".*", "$1");
+                if (Double.isNaN(firstWrite) && !HarperOperationLog.READS.contains(operation)) {
+                    firstWrite = (sent - start) / 1e9;
+                }
                 calls.add(String.format("%.2f %s %s %.2f", (sent - start) / 1e9, operation.length() > 40 ? "?" : operation,
                         chain.request().url().host(), (System.nanoTime() - sent) / 1e9));
             }
@@ -214,11 +238,11 @@ public final class MeshFormationBenchmark {
                 .withAuthorization(NodeAuthorization.basic(instance.username(), instance.password()));
     }
 
-    private static List<HarperClient> clients(HarperDbCluster real, OkHttpClient base) {
+    private static List<HarperClient> clients(HarperDbCluster real, OkHttpClient base, HarperClient.Timeouts timeouts) {
         List<HarperClient> clients = new ArrayList<>();
         for (HarperDbInstance instance : real.instances()) {
             clients.add(new HarperClient(instance.operationsUrl(), instance.hostname(), instance.username(), instance.password(),
-                    base, RunningOperator.TEST_TIMEOUTS));
+                    base, timeouts));
         }
         return clients;
     }
@@ -229,8 +253,12 @@ public final class MeshFormationBenchmark {
         }
     }
 
+    /** The median of the values that are numbers (a watch that saw nothing is NaN). */
     static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
