@@ -41,18 +41,24 @@ promtool:
 
 # Figures, not tests (see BENCHMARKS.md): the planner's time and allocation per plan (PlannerBenchmark), then the
 # whole operator on the mock API against a simulated fleet (FleetBenchmark; members on loopback addresses from
-# 127.55.0.1). Each runs in a JVM of its own. BENCH_PLANNER="1000" or BENCH_FLEET="10 100 1000" choose the sizes;
-# BENCH_FLEET_OPTS passes -Xmx and the fleet.* properties (fleet.poll, fleet.idlePolls, fleet.members, fleet.firstAddress).
+# 127.55.0.1), then three real HarperDB instances forming a mesh through the operator and by the raw calls
+# (MeshFormationBenchmark). Each runs in a JVM of its own. BENCH_PLANNER="1000" or BENCH_FLEET="10 100 1000" choose the
+# sizes; BENCH_FLEET_OPTS passes -Xmx and the fleet.* properties (fleet.poll, fleet.idlePolls, fleet.members,
+# fleet.firstAddress); BENCH_MESH_OPTS the fixture's (harperdb.test.firstAddress, harperdb.test.workDir) and mesh.trials.
+# BENCH_PARTS="fleet" runs some parts only (planner, fleet, mesh).
 BENCH_PLANNER ?= 10 100 1000 5000
 BENCH_FLEET ?= 10 100
 BENCH_FLEET_OPTS ?= -Xmx512m
 # 5,000 members in a full mesh are 25 million observed records: the input alone takes about 2 GB
 BENCH_PLANNER_OPTS ?= -Xmx4g
+BENCH_MESH_OPTS ?=
+BENCH_PARTS ?= planner fleet mesh
 EXEC_TEST_JVM = $(MVN) -q org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.classpathScope=test -Dexec.executable=java
-bench:
+bench: $(if $(filter mesh,$(BENCH_PARTS)),harperdb)
 	$(MVN) -q test-compile
-	$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_PLANNER_OPTS) -cp %classpath io.harperdb.replication.plan.PlannerBenchmark $(BENCH_PLANNER)"
-	$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_FLEET_OPTS) -cp %classpath io.harperdb.operator.bench.FleetBenchmark $(BENCH_FLEET)"
+	$(if $(filter planner,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_PLANNER_OPTS) -cp %classpath io.harperdb.replication.plan.PlannerBenchmark $(BENCH_PLANNER)")
+	$(if $(filter fleet,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_FLEET_OPTS) -cp %classpath io.harperdb.operator.bench.FleetBenchmark $(BENCH_FLEET)")
+	$(if $(filter mesh,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="-Dharperdb.install.dir=$(abspath $(HARPERDB_DIR)) $(BENCH_MESH_OPTS) -cp %classpath io.harperdb.operator.bench.MeshFormationBenchmark")
 
 clean:
 	$(MVN) clean

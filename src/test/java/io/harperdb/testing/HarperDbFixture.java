@@ -109,7 +109,8 @@ public final class HarperDbFixture implements AutoCloseable {
   private RuntimeException startFailure; // fail the rest fast instead of waiting for each test
   private boolean closed;
 
-  HarperDbFixture() {
+  /** Tests get the run's fixture through {@link HarperDbExtension}; a benchmark main makes its own and closes it. */
+  public HarperDbFixture() {
     Path project = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     Path installDir = installDir();
     settings = new Settings(

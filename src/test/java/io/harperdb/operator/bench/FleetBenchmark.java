@@ -26,8 +26,11 @@ import java.util.Map;
  * The whole operator, in-process on the Fabric8 mock API, against a {@link SimulatedFleet} (not a test: {@code make
  * bench}). For each fleet size: HarperClusters of three HarperNodes each are created at once, and it prints the seconds
  * until all are Ready, the peak heap and RSS, then over an idle window the HarperDB reads and writes per member per poll,
- * cluster_status reads per member per poll, Kubernetes writes, and process CPU seconds per member per poll. Everything
- * runs in one JVM (operator, mock API server, fleet), so heap, RSS and CPU are upper bounds for the operator alone.
+ * cluster_status reads per member per poll, Kubernetes writes, and the operator's CPU per member per poll; then the
+ * reconcile time percentiles from the operator's own metrics (JOSDK's reconcile timer histogram, {@link ReconcileTimes})
+ * from start to Ready and in the idle window, the CPU by owner ({@link ThreadCpu}: the operator's threads apart from the
+ * mock API server's and the fleet's), the live heap per cluster and the open files. Everything runs in one JVM (operator,
+ * mock API server, fleet), so heap and RSS are upper bounds for the operator alone; CPU is told apart by thread.
  *
  * <p>Arguments: cluster counts (default 10 100). System properties: {@code fleet.members} (3), {@code fleet.poll}
  * (spec.pollInterval, 3s), {@code fleet.idlePolls} (polls in the idle window, 20: twice the slow cadence), {@code fleet.firstAddress}
@@ -37,6 +40,9 @@ public final class FleetBenchmark {
     private static final String NAMESPACE = "fleet";
     /** Held, so that its level stays: the mock API server logs every request at INFO through java.util.logging. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    /** The first size of this run: its heap figure includes the one-time costs of the operator's first use. */
+    private static boolean firstSize = true;
 
     private FleetBenchmark() {
     }
@@ -57,7 +63,7 @@ public final class FleetBenchmark {
         System.out.printf("fleet: %d members per cluster, pollInterval %s, idle window %d polls, %d CPUs, -Xmx %d MiB%n",
                 perCluster, poll, idlePolls, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         System.out.printf("%8s  %8s  %9s  %9s  %9s  %12s  %12s  %12s  %10s  %12s%n", "clusters", "members", "ready s",
-                "peak heap", "peak RSS", "reads/m/p", "status/m/p", "writes/m/p", "k8s writes", "cpu ms/m/p");
+                "peak heap", "peak RSS", "reads/m/p", "status/m/p", "writes/m/p", "k8s writes", "op cpu ms/m/p");
         for (int clusters : sizes) {
             run(clusters, perCluster, poll, idlePolls, firstAddress);
         }
@@ -71,6 +77,8 @@ public final class FleetBenchmark {
                 names.add(String.format("c%04d-m%d.fleet", c, m));
             }
         }
+        checkOpenFileLimit(names.size());
+        int filesBeforeFleet = openFiles();
         Duration pollInterval = io.harperdb.replication.Durations.parse(poll);
         try (SimulatedFleet fleet = new SimulatedFleet(names, firstAddress);
              MockKubernetes kubernetes = new MockKubernetes()) {
@@ -79,48 +87,118 @@ public final class FleetBenchmark {
             user.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
                     .withMetadata(new ObjectMetaBuilder().withName("admin").withNamespace(NAMESPACE).build())
                     .withStringData(Map.of("username", "admin", "password", "pw")).build()).create();
-            System.gc();
+            long baselineHeap = liveHeap();
+            int baselineFds = openFiles();
             resetPeaks();
             try (RunningOperator operator = new RunningOperator(kubernetes)) {
+                ReconcileTimes atStart = ReconcileTimes.snapshot(operator.registry());
+                ThreadCpu cpuAtStart = ThreadCpu.snapshot();
                 long start = System.nanoTime();
                 for (int c = 0; c < clusters; c++) {
                     String cluster = String.format("c%04d", c);
                     for (int m = 0; m < perCluster; m++) {
                         SimulatedFleet.Member member = fleet.member(String.format("%s-m%d.fleet", cluster, m));
-                        user.resource(node(cluster + "-m" + m, cluster, member.name, member.operationsUrl)).create();
+                        user.resource(node(NAMESPACE, cluster + "-m" + m, cluster, member.name, member.operationsUrl, "admin")).create();
                     }
-                    user.resource(cluster(cluster, poll)).create();
+                    user.resource(cluster(NAMESPACE, cluster, poll)).create();
                 }
                 while (ready(user) < clusters) {
                     if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
                         throw new IllegalStateException(ready(user) + " of " + clusters + " clusters Ready after 10 minutes");
                     }
+                    kubernetes.forgetRequests();    // the mock server keeps every request otherwise
                     Thread.sleep(200);
                 }
                 double readySeconds = (System.nanoTime() - start) / 1e9;
+                ReconcileTimes atReady = ReconcileTimes.snapshot(operator.registry());
+                Map<String, Long> startupCpu = ThreadCpu.snapshot().since(cpuAtStart);
                 long peakHeap = peakHeap();
                 // the round after Ready is the first one that reads as settled; then the idle window
                 Thread.sleep(2 * pollInterval.toMillis());
+                kubernetes.forgetRequests();
                 long[] before = counts(fleet);
-                int k8sBefore = kubernetes.writes().size();
-                long cpuBefore = processCpuNanos();
+                ReconcileTimes idleStart = ReconcileTimes.snapshot(operator.registry());
+                ThreadCpu cpuBefore = ThreadCpu.snapshot();
                 Thread.sleep(idlePolls * pollInterval.toMillis());
                 long[] after = counts(fleet);
-                int k8sWrites = kubernetes.writes().size() - k8sBefore;
-                long cpu = processCpuNanos() - cpuBefore;
+                Map<String, Long> idleCpu = ThreadCpu.snapshot().since(cpuBefore);
+                ReconcileTimes idleEnd = ReconcileTimes.snapshot(operator.registry());
+                int k8sWrites = kubernetes.writes().size();
                 int members = names.size();
-                double polls = (double) idlePolls;
+                double memberPolls = members * (double) idlePolls;
+                long idleHeap = liveHeap();
                 System.out.printf("%8d  %8d  %9.1f  %6d MiB  %6d MiB  %12.2f  %12.2f  %12.2f  %10d  %12.2f%n", clusters, members, readySeconds,
-                        Math.max(peakHeap, peakHeap()) >> 20, peakRssKib() >> 10,
+                        Math.max(peakHeap, peakHeap()) >> 20, procStatusKib("VmHWM:") >> 10,
                         (after[1] - before[1]) / (double) (after[0] - before[0]),
-                        (after[0] - before[0]) / (members * polls),
+                        (after[0] - before[0]) / memberPolls,
                         (after[2] - before[2]) / (double) (after[0] - before[0]),
-                        k8sWrites, cpu / 1e6 / (members * polls));
+                        k8sWrites, idleCpu.get(ThreadCpu.OPERATOR) / 1e6 / memberPolls);
+                System.out.printf("          reconcile, start to Ready: %s%n", atReady.since(atStart));
+                System.out.printf("          reconcile, idle window:    %s%n", idleEnd.since(idleStart));
+                System.out.printf("          CPU s, start to Ready: %s%n", cpuSeconds(startupCpu, 1));
+                System.out.printf("          CPU ms per member per poll at idle: %s%n", cpuSeconds(idleCpu, memberPolls / 1000));
+                long added = idleHeap - baselineHeap;
+                // the first size of a run also pays what is made once on first use (caches of Jackson, JOSDK, OkHttp): read the
+                // heap per cluster from a later size
+                System.out.printf("          live heap after GC at idle %d MiB, %d MiB more than before the operator and the resources"
+                                + " (%.0f KiB per cluster%s); RSS now %d MiB; open files %d (the fleet's %.1f per member)%n",
+                        idleHeap >> 20, added >> 20, added / 1024.0 / clusters, firstSize ? ", with one-time costs" : "",
+                        procStatusKib("VmRSS:") >> 10, openFiles(), (baselineFds - filesBeforeFleet) / (double) members);
+                firstSize = false;
                 if (ready(user) < clusters) {
                     System.out.println("  note: " + (clusters - ready(user)) + " clusters left Ready during the idle window");
                 }
             }
         }
+    }
+
+    /** "operator 1.23, mock API server 0.45, ..." with each owner's nanoseconds divided by {@code per} and 1e9. */
+    private static String cpuSeconds(Map<String, Long> nanos, double per) {
+        StringBuilder text = new StringBuilder();
+        for (String owner : List.of(ThreadCpu.OPERATOR, ThreadCpu.MOCK_API, ThreadCpu.FLEET, ThreadCpu.JVM, ThreadCpu.BENCHMARK,
+                ThreadCpu.GC_AND_JIT, "process")) {
+            long spent = nanos.getOrDefault(owner, 0L);
+            text.append(text.length() == 0 ? "" : ", ").append(owner).append(' ').append(String.format("%.3f", spent / 1e9 / per));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Each member's HttpServer holds a listening socket and a selector (about 3 descriptors): fails at once, with the
+     * remedy, when the open-file limit cannot hold the fleet, rather than with an IOException halfway through.
+     */
+    private static void checkOpenFileLimit(int members) {
+        long limit = openFileLimit();
+        long needed = 4L * members + 1000;
+        if (limit > 0 && limit < needed) {
+            throw new IllegalStateException("the open-file limit is " + limit + "; " + members + " simulated members need about "
+                    + needed + " (ulimit -n " + needed + ")");
+        }
+    }
+
+    private static long openFileLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static int openFiles() {
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    /** Heap in use after a full collection (System.gc() twice: the second frees what finalizers released). */
+    private static long liveHeap() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     /** Status reads, all reads, writes, over every member. */
@@ -139,9 +217,10 @@ public final class FleetBenchmark {
                 .filter(c -> c.getStatus() != null && c.getStatus().getPhase() == Phase.READY).count();
     }
 
-    private static HarperCluster cluster(String name, String poll) {
+    /** A HarperCluster of HarperNodes, TLS not verified; {@code poll} null leaves spec.pollInterval at its default. */
+    static HarperCluster cluster(String namespace, String name, String poll) {
         HarperCluster cluster = new HarperCluster();
-        cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+        cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         HarperClusterSpec spec = new HarperClusterSpec();
         spec.getTls().setVerify(false);
         spec.setPollInterval(poll);
@@ -149,16 +228,16 @@ public final class FleetBenchmark {
         return cluster;
     }
 
-    private static HarperNode node(String name, String cluster, String hostname, String operationsUrl) {
+    static HarperNode node(String namespace, String name, String cluster, String hostname, String operationsUrl, String secret) {
         HarperNode node = new HarperNode();
-        node.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
+        node.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         HarperNodeSpec spec = new HarperNodeSpec();
         spec.setClusterRef(cluster);
         spec.setHostname(hostname);
         spec.setOperationsUrl(operationsUrl);
         spec.setVerifyTls(false);
         SecretReference ref = new SecretReference();
-        ref.setName("admin");
+        ref.setName(secret);
         spec.setAuthorizationSecret(ref);
         node.setSpec(spec);
         return node;
@@ -181,11 +260,11 @@ public final class FleetBenchmark {
         return sum;
     }
 
-    /** VmHWM: the process's peak resident set since it started. */
-    private static long peakRssKib() {
+    /** A line of /proc/self/status in KiB: VmHWM (the peak resident set since the process started) or VmRSS (now). */
+    private static long procStatusKib(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
@@ -193,9 +272,5 @@ public final class FleetBenchmark {
             return -1;
         }
         return -1;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,7 +55,17 @@ final class SimulatedFleet implements AutoCloseable {
     private final Map<String, Member> byName = new HashMap<>();
     private final List<Member> members = new ArrayList<>();
     private final List<HttpServer> servers = new ArrayList<>();
-    private final ExecutorService handlers = Executors.newFixedThreadPool(8);
+    /** Named, so that the benchmark tells the fleet's CPU time from the operator's (ThreadCpu). */
+    private final ExecutorService handlers = Executors.newFixedThreadPool(8, new ThreadFactory() {
+        private final AtomicLong count = new AtomicLong();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "fleet-handler-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
 
     /**
      * @param names        the members' node names
