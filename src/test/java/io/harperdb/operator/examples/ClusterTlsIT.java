@@ -245,8 +245,11 @@ class ClusterTlsIT {
             writing.set(false);
             writer.join(10_000);
         }
-        long stops = k8s.kubelet().events().stream().filter(e -> e.startsWith("stop demo-")).count();
-        assertThat(stops).as("each pod restarted twice: to trust both CAs, then with the new certificates").isGreaterThanOrEqualTo(4);
+        // Each pod restarts to trust both CAs, then with the new certificates; a pod restarted after the new
+        // certificates were written starts with them at once (its one restart does both), so 3 or 4 in all.
+        List<String> stops = k8s.kubelet().events().stream().filter(e -> e.startsWith("stop demo-")).toList();
+        assertThat(stops).as("restarts after the change").hasSizeGreaterThanOrEqualTo(3)
+                .anyMatch(e -> e.startsWith("stop demo-0")).anyMatch(e -> e.startsWith("stop demo-1"));
         assertOneAtATime(k8s.kubelet().events());
         assertThat(acknowledged).hasSizeGreaterThan(10);
         for (String url : List.of(pod0, pod1)) {
