@@ -126,10 +126,7 @@ class ClusterTlsIT {
         k8s.user().resource(cluster).create();
         String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
         String pod1 = "http://" + k8s.podHost("demo-1", "demo") + ":9925";
-        await("demo Ready 2/2").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            HarperCluster c = k8s.cluster("demo");
-            return c.getStatus() != null && c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers());
-        });
+        awaitReadyTwoOfTwo();
         Secret first = secret("demo-tls");
         String firstBatch = first.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
         Instant firstExpiry = ClusterCertificates.parseCertificate(decode(first, "demo-0.crt")).getNotAfter().toInstant();
@@ -139,21 +136,7 @@ class ClusterTlsIT {
         ExampleData data = new ExampleData(k8s, "admin", password);
         data.createTable(pod0, "renewal");
         // writes go on through the renewal, to whichever pod answers; each acknowledged one must survive
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            for (int i = 0; writing.get(); i++) {
-                String url = i % 2 == 0 ? pod0 : pod1;
-                try {
-                    data.insert(url, "renewal", "w" + i, url);
-                    acknowledged.add("w" + i);
-                } catch (RuntimeException e) {
-                    // a pod restarting: not acknowledged, so not counted
-                }
-                sleep(500);
-            }
-        }, "renewal-writer");
-        writer.start();
+        AlternatingWriter writer = new AlternatingWriter(data, pod0, pod1);
         // the certificates (valid 10 m, a few minutes left) now fall within renewBefore: renewed at once, valid 20 m,
         // and due again only 10 m later, after this test
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
@@ -175,20 +158,13 @@ class ClusterTlsIT {
                         && c.getStatus().getPhase() == Phase.READY;
             });
         } finally {
-            writing.set(false);
-            writer.join(10_000);
+            writer.stop();
         }
         k8s.kubelet().events().stream().filter(e -> e.startsWith("stop demo-")).forEach(restarts::add);
         assertThat(restarts).as("pods restarted to load the renewed certificates").isNotEmpty();
         assertOneAtATime(k8s.kubelet().events());
-        assertThat(acknowledged).hasSizeGreaterThan(10);
-        for (String url : List.of(pod0, pod1)) {
-            await("every acknowledged record on " + url).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
-                    .ignoreExceptions().untilAsserted(() -> assertThat(ids(url, password)).containsAll(acknowledged));
-        }
-        // the renewed members still verify each other: a new record crosses
-        data.insert(pod1, "renewal", "after", "on demo-1 after the renewal");
-        await("after on demo-0").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> data.has(pod0, "renewal", "after"));
+        // and the renewed members still verify each other
+        assertNothingLostAndANewRecordCrosses(data, writer.acknowledged(), password, pod0, pod1);
     }
 
     @Test
@@ -197,10 +173,7 @@ class ClusterTlsIT {
         k8s.user().resource(cluster("demo", 2)).create();
         String pod0 = "http://" + k8s.podHost("demo-0", "demo") + ":9925";
         String pod1 = "http://" + k8s.podHost("demo-1", "demo") + ":9925";
-        await("demo Ready 2/2").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            HarperCluster c = k8s.cluster("demo");
-            return c.getStatus() != null && c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers());
-        });
+        awaitReadyTwoOfTwo();
         ClusterCertificates.Issued usersCa = ClusterCertificates.newAuthority("users CA", Instant.now(), Duration.ofDays(365));
         Map<String, String> caFiles = new LinkedHashMap<>();
         caFiles.put("tls.crt", usersCa.certificatePem());
@@ -209,21 +182,7 @@ class ClusterTlsIT {
 
         ExampleData data = new ExampleData(k8s, "admin", password);
         data.createTable(pod0, "renewal");
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> {
-            for (int i = 0; writing.get(); i++) {
-                String url = i % 2 == 0 ? pod0 : pod1;
-                try {
-                    data.insert(url, "renewal", "w" + i, url);
-                    acknowledged.add("w" + i);
-                } catch (RuntimeException e) {
-                    // a pod restarting: not acknowledged, so not counted
-                }
-                sleep(500);
-            }
-        }, "ca-change-writer");
-        writer.start();
+        AlternatingWriter writer = new AlternatingWriter(data, pod0, pod1);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             k8s.user().resources(HarperCluster.class).inNamespace(PodContract.NAMESPACE).withName("demo").edit(c -> {
                 c.getSpec().getTls().setCaSecret("my-ca");
@@ -242,8 +201,7 @@ class ClusterTlsIT {
                         && c.getStatus().getPhase() == Phase.READY;
             });
         } finally {
-            writing.set(false);
-            writer.join(10_000);
+            writer.stop();
         }
         // Each pod restarts to trust both CAs, then with the new certificates; a pod restarted after the new
         // certificates were written starts with them at once (its one restart does both), so 3 or 4 in all.
@@ -251,13 +209,7 @@ class ClusterTlsIT {
         assertThat(stops).as("restarts after the change").hasSizeGreaterThanOrEqualTo(3)
                 .anyMatch(e -> e.startsWith("stop demo-0")).anyMatch(e -> e.startsWith("stop demo-1"));
         assertOneAtATime(k8s.kubelet().events());
-        assertThat(acknowledged).hasSizeGreaterThan(10);
-        for (String url : List.of(pod0, pod1)) {
-            await("every acknowledged record on " + url).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
-                    .ignoreExceptions().untilAsserted(() -> assertThat(ids(url, password)).containsAll(acknowledged));
-        }
-        data.insert(pod1, "renewal", "after", "on demo-1 after the change of CA");
-        await("after on demo-0").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> data.has(pod0, "renewal", "after"));
+        assertNothingLostAndANewRecordCrosses(data, writer.acknowledged(), password, pod0, pod1);
     }
 
     /** A pod is stopped only once the previous one is started again: the kubelet's events alternate stop X, start X. */
@@ -351,6 +303,57 @@ class ClusterTlsIT {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReadyTwoOfTwo() {
+        await("demo Ready 2/2").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            HarperCluster c = k8s.cluster("demo");
+            return c.getStatus() != null && c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers());
+        });
+    }
+
+    /** Every acknowledged record reached both pods, and a record written on demo-1 now reaches demo-0. */
+    private void assertNothingLostAndANewRecordCrosses(ExampleData data, Set<String> acknowledged, String password,
+                                                       String pod0, String pod1) {
+        assertThat(acknowledged).hasSizeGreaterThan(10);
+        for (String url : List.of(pod0, pod1)) {
+            await("every acknowledged record on " + url).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
+                    .ignoreExceptions().untilAsserted(() -> assertThat(ids(url, password)).containsAll(acknowledged));
+        }
+        data.insert(pod1, "renewal", "after", "on demo-1 after the roll");
+        await("after on demo-0").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> data.has(pod0, "renewal", "after"));
+    }
+
+    /** Writes a record every 0.5 s, to the two pods in turn, until stopped; only acknowledged ones are kept. */
+    private static final class AlternatingWriter {
+        private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        private final AtomicBoolean writing = new AtomicBoolean(true);
+        private final Thread thread;
+
+        AlternatingWriter(ExampleData data, String pod0, String pod1) {
+            thread = new Thread(() -> {
+                for (int i = 0; writing.get(); i++) {
+                    String url = i % 2 == 0 ? pod0 : pod1;
+                    try {
+                        data.insert(url, "renewal", "w" + i, url);
+                        acknowledged.add("w" + i);
+                    } catch (RuntimeException e) {
+                        // a pod restarting: not acknowledged, so not counted
+                    }
+                    sleep(500);
+                }
+            }, "alternating-writer");
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            writing.set(false);
+            thread.join(10_000);
+        }
+
+        Set<String> acknowledged() {
+            return acknowledged;
         }
     }
 }

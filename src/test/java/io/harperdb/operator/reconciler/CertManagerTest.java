@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,6 +36,7 @@ class CertManagerTest {
 
     @RegisterExtension
     final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
+    private final DemoCluster demo = new DemoCluster(api);
 
     private final ClusterCertificates.Issued issuerCa = ClusterCertificates.newAuthority("cert-manager CA", Instant.now(), Duration.ofDays(365));
 
@@ -62,42 +62,42 @@ class CertManagerTest {
         }
 
         // nothing issued yet: the round waits, nothing is mounted
-        HarperCluster waiting = awaitCluster(c -> c.getStatus().getPhase() == Phase.PENDING);
+        HarperCluster waiting = demo.await(c -> c.getStatus().getPhase() == Phase.PENDING);
         assertThat(Conditions.find(waiting.getStatus().getConditions(), Conditions.RECONCILED).getReason()).isEqualTo("CertificatesPending");
         assertThat(Conditions.find(waiting.getStatus().getConditions(), Conditions.RECONCILED).getMessage())
                 .contains("Secret demo-0-tls of Certificate demo-0");
-        assertThat(statefulSet()).isNull();
-        assertThat(secret("demo-tls")).isNull();
+        assertThat(demo.statefulSet()).isNull();
+        assertThat(demo.secret("demo-tls")).isNull();
 
         // cert-manager issues demo-0: mounted, and the StatefulSet made with that one ordinal only
         ClusterCertificates.Issued demo0 = issue(0);
-        StatefulSet one = await().atMost(WAIT).until(this::statefulSet, s -> s != null);
+        StatefulSet one = await().atMost(WAIT).until(demo::statefulSet, s -> s != null);
         assertThat(one.getSpec().getReplicas()).isEqualTo(1);
-        Secret mounted = secret("demo-tls");
-        assertThat(decode(mounted, "ca.crt")).isEqualTo(issuerCa.certificatePem());
-        assertThat(decode(mounted, "demo-0.crt")).isEqualTo(demo0.certificatePem());
-        assertThat(decode(mounted, "demo-0.key")).isEqualTo(demo0.keyPem());
+        Secret mounted = demo.secret("demo-tls");
+        assertThat(DemoCluster.decode(mounted, "ca.crt")).isEqualTo(issuerCa.certificatePem());
+        assertThat(DemoCluster.decode(mounted, "demo-0.crt")).isEqualTo(demo0.certificatePem());
+        assertThat(DemoCluster.decode(mounted, "demo-0.key")).isEqualTo(demo0.keyPem());
         assertThat(mounted.getData()).doesNotContainKey("demo-1.crt");
-        HarperCluster partial = awaitCluster(c -> Conditions.find(c.getStatus().getConditions(), "CertificatesIssued") != null);
+        HarperCluster partial = demo.await(c -> Conditions.find(c.getStatus().getConditions(), "CertificatesIssued") != null);
         Condition pending = Conditions.find(partial.getStatus().getConditions(), "CertificatesIssued");
         assertThat(pending.getReason()).isEqualTo("CertificatesPending");
         assertThat(pending.getMessage()).contains("Secret demo-1-tls of Certificate demo-1");
         assertThat(partial.getStatus().getTls().getIssuer()).isEqualTo("cert-manager");
         assertThat(partial.getStatus().getTls().getCaExpiry()).isEqualTo(issuerCa.notAfter().toString());
-        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> statefulSet().getSpec().getReplicas() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> demo.statefulSet().getSpec().getReplicas() == 1);
 
         // then demo-1: the StatefulSet grows, in the same batch (nobody restarts)
         issue(1);
-        StatefulSet two = await().atMost(WAIT).until(this::statefulSet, s -> s.getSpec().getReplicas() == 2);
-        assertThat(secret("demo-tls").getData()).containsKeys("demo-1.crt", "demo-1.key");
+        StatefulSet two = await().atMost(WAIT).until(demo::statefulSet, s -> s.getSpec().getReplicas() == 2);
+        assertThat(demo.secret("demo-tls").getData()).containsKeys("demo-1.crt", "demo-1.key");
         assertThat(batch(two)).isEqualTo(batch(one));
-        awaitCluster(c -> Conditions.find(c.getStatus().getConditions(), "CertificatesIssued") == null);
+        demo.await(c -> Conditions.find(c.getStatus().getConditions(), "CertificatesIssued") == null);
 
         // cert-manager renews demo-0: mounted in a new batch, so the pods restart one at a time
         ClusterCertificates.Issued renewed = issue(0);
-        StatefulSet rolled = await().atMost(WAIT).until(this::statefulSet, s -> !batch(one).equals(batch(s)));
-        assertThat(decode(secret("demo-tls"), "demo-0.crt")).isEqualTo(renewed.certificatePem());
-        assertThat(batch(rolled)).isEqualTo(secret("demo-tls").getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION));
+        StatefulSet rolled = await().atMost(WAIT).until(demo::statefulSet, s -> !batch(one).equals(batch(s)));
+        assertThat(DemoCluster.decode(demo.secret("demo-tls"), "demo-0.crt")).isEqualTo(renewed.certificatePem());
+        assertThat(batch(rolled)).isEqualTo(demo.secret("demo-tls").getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION));
     }
 
     @Test
@@ -106,7 +106,7 @@ class CertManagerTest {
         api.user().resource(issuerCluster(2)).create();
         issue(0);
         issue(1);
-        await().atMost(WAIT).until(this::statefulSet, s -> s != null && s.getSpec().getReplicas() == 2);
+        await().atMost(WAIT).until(demo::statefulSet, s -> s != null && s.getSpec().getReplicas() == 2);
 
         ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getTls().setRenewBefore("240h"));
         await().atMost(WAIT).until(certificate("demo-1"), c -> "240h".equals(spec(c).get("renewBefore")));
@@ -124,13 +124,13 @@ class CertManagerTest {
     void withoutCertManagerTheClusterSaysSoAndNothingIsMade() {
         api.user().resource(issuerCluster(1)).create();
 
-        HarperCluster missing = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED);
+        HarperCluster missing = demo.await(c -> c.getStatus().getPhase() == Phase.FAILED);
         Condition reconciled = Conditions.find(missing.getStatus().getConditions(), Conditions.RECONCILED);
         assertThat(reconciled.getReason()).isEqualTo("CertManagerMissing");
         assertThat(reconciled.getMessage()).contains("install cert-manager, or remove spec.tls.issuerRef");
-        assertThat(statefulSet()).isNull();
-        assertThat(secret("demo-tls")).isNull();
-        assertThat(secret("demo-ca")).isNull();
+        assertThat(demo.statefulSet()).isNull();
+        assertThat(demo.secret("demo-tls")).isNull();
+        assertThat(demo.secret("demo-ca")).isNull();
         // not hot: a few attempts, not one per millisecond
         long before = certificateRequests();
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
@@ -176,7 +176,7 @@ class CertManagerTest {
     @Test
     void aClusterWithoutIssuerRefAsksNothingOfCertManager() {
         api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
-        await().atMost(WAIT).until(this::statefulSet, s -> s != null);
+        await().atMost(WAIT).until(demo::statefulSet, s -> s != null);
         assertThat(certificateRequests()).isZero();
     }
 
@@ -197,20 +197,4 @@ class CertManagerTest {
         return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                c -> c != null && c.getStatus() != null && condition.test(c));
-    }
-
-    private StatefulSet statefulSet() {
-        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
-    }
-
-    private Secret secret(String name) {
-        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
-    }
 }

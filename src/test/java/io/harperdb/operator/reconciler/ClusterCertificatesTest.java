@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,16 +36,15 @@ class ClusterCertificatesTest {
 
     @RegisterExtension
     final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
-
-
+    private final DemoCluster demo = new DemoCluster(api);
 
     @Test
     void eachPodMountsItsOwnCertificateFromTheClustersCaBeforeTheStatefulSetExists() {
         HarperCluster cluster = api.user().resource(ManagedResourcesTest.managedCluster("demo", 3)).create();
 
-        StatefulSet statefulSet = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
-        Secret ca = secret("demo-ca");
-        Secret members = secret("demo-tls");
+        StatefulSet statefulSet = await().atMost(WAIT).until(() -> demo.statefulSet(), s -> s != null);
+        Secret ca = demo.secret("demo-ca");
+        Secret members = demo.secret("demo-tls");
         for (Secret owned : List.of(ca, members)) {
             assertThat(owned.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(cluster.getMetadata().getUid()));
@@ -56,8 +54,8 @@ class ClusterCertificatesTest {
         assertThat(ca.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(members.getData()).containsOnlyKeys("ca.crt", "demo-0.crt", "demo-0.key", "demo-1.crt", "demo-1.key",
                 "demo-2.crt", "demo-2.key");
-        X509Certificate caCertificate = ClusterCertificates.parseCertificate(decode(ca, "tls.crt"));
-        X509Certificate demo1 = ClusterCertificates.parseCertificate(decode(members, "demo-1.crt"));
+        X509Certificate caCertificate = ClusterCertificates.parseCertificate(DemoCluster.decode(ca, "tls.crt"));
+        X509Certificate demo1 = ClusterCertificates.parseCertificate(DemoCluster.decode(members, "demo-1.crt"));
         // the replication hostname the address resolver gives (here the bare pod name) is the pod's identity
         assertThat(ClusterCertificates.dnsNames(demo1)).containsExactly("demo-1.demo-hdb." + NAMESPACE + ".svc");
         assertThat(ClusterCertificates.signedBy(demo1, caCertificate)).isTrue();
@@ -88,7 +86,7 @@ class ClusterCertificatesTest {
         assertThat(statefulSet.getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getSecret() != null
                 && "demo-ca".equals(v.getSecret().getSecretName()));
 
-        HarperCluster reported = awaitCluster(c -> c.getStatus().getTls() != null);
+        HarperCluster reported = demo.await(c -> c.getStatus().getTls() != null);
         assertThat(reported.getStatus().getTls().getCaExpiry()).isEqualTo(caCertificate.getNotAfter().toInstant().toString());
         assertThat(reported.getStatus().getTls().getCertificatesExpiry()).isEqualTo(demo1.getNotAfter().toInstant().toString());
         assertThat(reported.getStatus().getTls().getCertificatesIssued()).isEqualTo(batch);
@@ -102,14 +100,14 @@ class ClusterCertificatesTest {
     @Test
     void newOrdinalsGetCertificatesBeforeTheStatefulSetGrowsAndNoPodRestarts() {
         api.user().resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
-        StatefulSet before = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
-        Secret members = secret("demo-tls");
+        StatefulSet before = await().atMost(WAIT).until(() -> demo.statefulSet(), s -> s != null);
+        Secret members = demo.secret("demo-tls");
         api.kubernetes().clearRequests();
 
         ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getInstances().setReplicas(4));
 
-        StatefulSet after = await().atMost(WAIT).until(() -> statefulSet(), s -> s.getSpec().getReplicas() == 4);
-        Secret grown = secret("demo-tls");
+        StatefulSet after = await().atMost(WAIT).until(() -> demo.statefulSet(), s -> s.getSpec().getReplicas() == 4);
+        Secret grown = demo.secret("demo-tls");
         assertThat(grown.getData()).containsKeys("demo-2.crt", "demo-3.key");
         assertThat(grown.getData().get("demo-0.crt")).isEqualTo(members.getData().get("demo-0.crt"));
         List<MockKubernetes.Request> writes = api.kubernetes().writes();
@@ -126,24 +124,24 @@ class ClusterCertificatesTest {
         cluster.getSpec().getTls().setCertificateValidity("1m");
         cluster.getSpec().getTls().setRenewBefore("55s");
         api.user().resource(cluster).create();
-        StatefulSet first = await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
-        Secret issued = secret("demo-tls");
+        StatefulSet first = await().atMost(WAIT).until(() -> demo.statefulSet(), s -> s != null);
+        Secret issued = demo.secret("demo-tls");
         String firstBatch = issued.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
-        Instant firstExpiry = ClusterCertificates.parseCertificate(decode(issued, "demo-0.crt")).getNotAfter().toInstant();
+        Instant firstExpiry = ClusterCertificates.parseCertificate(DemoCluster.decode(issued, "demo-0.crt")).getNotAfter().toInstant();
 
-        StatefulSet renewed = await().atMost(WAIT).until(() -> statefulSet(), s -> !firstBatch.equals(
+        StatefulSet renewed = await().atMost(WAIT).until(() -> demo.statefulSet(), s -> !firstBatch.equals(
                 s.getSpec().getTemplate().getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION)));
 
-        Secret now = secret("demo-tls");
+        Secret now = demo.secret("demo-tls");
         String batch = renewed.getSpec().getTemplate().getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION);
         assertThat(Instant.parse(batch)).isAfter(Instant.parse(firstBatch));
         assertThat(now.getMetadata().getAnnotations().get(MemberCertificates.ISSUED_ANNOTATION)).isGreaterThanOrEqualTo(batch);
         for (String pod : List.of("demo-0", "demo-1")) {
-            assertThat(ClusterCertificates.parseCertificate(decode(now, pod + ".crt")).getNotAfter().toInstant()).isAfter(firstExpiry);
+            assertThat(ClusterCertificates.parseCertificate(DemoCluster.decode(now, pod + ".crt")).getNotAfter().toInstant()).isAfter(firstExpiry);
         }
         // a new template: the pods restart one at a time (RollingRestart) to load them
         assertThat(TemplateHash.desired(renewed)).isNotEqualTo(TemplateHash.desired(first));
-        assertThat(secret("demo-ca").getMetadata().getResourceVersion()).isNotNull();
+        assertThat(demo.secret("demo-ca").getMetadata().getResourceVersion()).isNotNull();
         assertThat(api.user().v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("CertificatesRenewed");
             assertThat(e.getMessage()).contains("demo-0, demo-1").doesNotContain("PRIVATE");
@@ -153,15 +151,15 @@ class ClusterCertificatesTest {
     @Test
     void aCaThatExistsIsNeverReplaced() {
         api.user().resource(ManagedResourcesTest.managedCluster("demo", 1)).create();
-        await().atMost(WAIT).until(() -> statefulSet(), s -> s != null);
-        Secret ca = secret("demo-ca");
+        await().atMost(WAIT).until(() -> demo.statefulSet(), s -> s != null);
+        Secret ca = demo.secret("demo-ca");
 
         // unusable: the round stops and says so; the Secret is left as it is
         api.user().secrets().inNamespace(NAMESPACE).withName("demo-ca").edit(s -> {
             s.getData().put("tls.key", Base64.getEncoder().encodeToString("garbage".getBytes(StandardCharsets.UTF_8)));
             return s;
         });
-        HarperCluster invalid = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED);
+        HarperCluster invalid = demo.await(c -> c.getStatus().getPhase() == Phase.FAILED);
         Condition reconciled = Conditions.find(invalid.getStatus().getConditions(), Conditions.RECONCILED);
         assertThat(reconciled.getReason()).isEqualTo("CAInvalid");
         assertThat(reconciled.getMessage()).contains("Secret demo-ca holds no usable CA").contains("never replaces").doesNotContain("garbage");
@@ -169,18 +167,18 @@ class ClusterCertificatesTest {
 
         // gone while certificates it signed remain: not made again until the user says so
         api.user().secrets().inNamespace(NAMESPACE).withName("demo-ca").delete();
-        HarperCluster missing = awaitCluster(c -> "CAMissing".equals(Conditions.find(c.getStatus().getConditions(), Conditions.RECONCILED).getReason()));
+        HarperCluster missing = demo.await(c -> "CAMissing".equals(Conditions.find(c.getStatus().getConditions(), Conditions.RECONCILED).getReason()));
         assertThat(Conditions.find(missing.getStatus().getConditions(), Conditions.RECONCILED).getMessage())
                 .contains("Restore Secret demo-ca, or delete Secret demo-tls");
-        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> secret("demo-ca") == null);
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> demo.secret("demo-ca") == null);
 
         // the members' Secret deleted too: a new CA and new certificates, in a new batch
         api.user().secrets().inNamespace(NAMESPACE).withName("demo-tls").delete();
-        Secret newCa = await().atMost(WAIT).until(() -> secret("demo-ca"), s -> s != null);
+        Secret newCa = await().atMost(WAIT).until(() -> demo.secret("demo-ca"), s -> s != null);
         assertThat(newCa.getData().get("tls.crt")).isNotEqualTo(ca.getData().get("tls.crt"));
-        Secret members = await().atMost(WAIT).until(() -> secret("demo-tls"), s -> s != null);
-        assertThat(decode(members, "ca.crt")).isEqualTo(decode(newCa, "tls.crt"));
-        awaitCluster(c -> c.getStatus().getPhase() != Phase.FAILED);
+        Secret members = await().atMost(WAIT).until(() -> demo.secret("demo-tls"), s -> s != null);
+        assertThat(DemoCluster.decode(members, "ca.crt")).isEqualTo(DemoCluster.decode(newCa, "tls.crt"));
+        demo.await(c -> c.getStatus().getPhase() != Phase.FAILED);
     }
 
     private static int indexOf(List<MockKubernetes.Request> writes, String method, String pathEnding) {
@@ -192,20 +190,4 @@ class ClusterCertificatesTest {
         throw new AssertionError("no " + method + " *" + pathEnding + " in " + writes);
     }
 
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                c -> c != null && c.getStatus() != null && condition.test(c));
-    }
-
-    private StatefulSet statefulSet() {
-        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
-    }
-
-    private Secret secret(String name) {
-        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
-    }
 }

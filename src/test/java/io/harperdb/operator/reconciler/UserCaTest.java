@@ -34,6 +34,7 @@ class UserCaTest {
 
     @RegisterExtension
     final OperatorOnMockApi api = OperatorOnMockApi.managedPodsUnreachable();
+    private final DemoCluster demo = new DemoCluster(api);
 
     private final ClusterCertificates.Issued usersCa = ClusterCertificates.newAuthority("users CA", Instant.now(), Duration.ofDays(30));
 
@@ -44,23 +45,23 @@ class UserCaTest {
         cluster.getSpec().getTls().setCaSecret("my-ca");
         api.user().resource(cluster).create();
 
-        await().atMost(WAIT).until(this::statefulSet, s -> s != null);
-        Secret members = secret("demo-tls");
-        assertThat(decode(members, "ca.crt")).isEqualTo(usersCa.certificatePem());
+        await().atMost(WAIT).until(demo::statefulSet, s -> s != null);
+        Secret members = demo.secret("demo-tls");
+        assertThat(DemoCluster.decode(members, "ca.crt")).isEqualTo(usersCa.certificatePem());
         for (String pod : List.of("demo-0", "demo-1")) {
-            X509Certificate certificate = ClusterCertificates.parseCertificate(decode(members, pod + ".crt"));
+            X509Certificate certificate = ClusterCertificates.parseCertificate(DemoCluster.decode(members, pod + ".crt"));
             assertThat(ClusterCertificates.signedBy(certificate, usersCa.certificate())).as(pod).isTrue();
             assertThat(ClusterCertificates.dnsNames(certificate)).containsExactly(pod + ".demo-hdb." + NAMESPACE + ".svc");
         }
         assertThat(members.getMetadata().getAnnotations()).containsEntry(MemberCertificates.ISSUER_ANNOTATION, "caSecret");
         // no CA of the operator's, and the user's Secret untouched: not written, not owned
-        assertThat(secret("demo-ca")).isNull();
+        assertThat(demo.secret("demo-ca")).isNull();
         assertThat(api.kubernetes().writes()).noneMatch(r -> r.path().split("\\?")[0].endsWith("/secrets/my-ca"));
-        Secret after = secret("my-ca");
+        Secret after = demo.secret("my-ca");
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(mine.getMetadata().getResourceVersion());
         assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
 
-        HarperCluster reported = awaitCluster(c -> c.getStatus().getTls() != null);
+        HarperCluster reported = demo.await(c -> c.getStatus().getTls() != null);
         assertThat(reported.getStatus().getTls().getIssuer()).isEqualTo("caSecret");
         assertThat(reported.getStatus().getTls().getCaExpiry()).isEqualTo(usersCa.notAfter().toString());
     }
@@ -73,9 +74,9 @@ class UserCaTest {
 
         Condition missing = awaitReason("CASecretMissing");
         assertThat(missing.getMessage()).contains("Secret my-ca named by spec.tls.caSecret does not exist in namespace " + NAMESPACE);
-        assertThat(statefulSet()).isNull();
-        assertThat(secret("demo-tls")).isNull();
-        assertThat(secret("demo-ca")).isNull();
+        assertThat(demo.statefulSet()).isNull();
+        assertThat(demo.secret("demo-tls")).isNull();
+        assertThat(demo.secret("demo-ca")).isNull();
 
         // a certificate that is no CA
         ClusterCertificates.Issued leaf = ClusterCertificates.issue(usersCa, "not-a-ca.example", Instant.now(), Duration.ofDays(1));
@@ -94,8 +95,8 @@ class UserCaTest {
         replaceCa("my-ca", usersCa.certificatePem(), null);
         assertThat(awaitCondition(c -> c.getMessage().contains("it has no key tls.key")).getReason()).isEqualTo("CASecretInvalid");
 
-        assertThat(statefulSet()).isNull();
-        assertThat(secret("demo-tls")).isNull();
+        assertThat(demo.statefulSet()).isNull();
+        assertThat(demo.secret("demo-tls")).isNull();
         List<Event> warnings = api.user().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(e -> e.getReason().startsWith("CASecret")).toList();
         assertThat(warnings).extracting(Event::getReason).containsOnly("CASecretMissing", "CASecretInvalid");
@@ -105,15 +106,15 @@ class UserCaTest {
 
         // fixed: the round goes on
         replaceCa("my-ca", usersCa.certificatePem(), usersCa.keyPem());
-        await().atMost(WAIT).until(this::statefulSet, s -> s != null);
-        assertThat(decode(secret("demo-tls"), "ca.crt")).isEqualTo(usersCa.certificatePem());
+        await().atMost(WAIT).until(demo::statefulSet, s -> s != null);
+        assertThat(DemoCluster.decode(demo.secret("demo-tls"), "ca.crt")).isEqualTo(usersCa.certificatePem());
     }
 
     @Test
     void changingToTheUsersCaAndBackReissuesTheCertificatesIntoANewPodTemplate() {
         api.user().resource(ManagedResourcesTest.managedCluster("demo", 2)).create();
-        StatefulSet first = await().atMost(WAIT).until(this::statefulSet, s -> s != null);
-        String operatorCa = decode(secret("demo-ca"), "tls.crt");
+        StatefulSet first = await().atMost(WAIT).until(demo::statefulSet, s -> s != null);
+        String operatorCa = DemoCluster.decode(demo.secret("demo-ca"), "tls.crt");
         String firstBatch = batch(first);
         api.user().resource(caSecret("my-ca", usersCa.certificatePem(), usersCa.keyPem())).create();
 
@@ -121,24 +122,24 @@ class UserCaTest {
 
         // no pods run on the mock API, so every step follows the one before at once: in the end the user's CA alone
         // (awaited on the decoded ca.crt, so that a timeout prints no key)
-        await().atMost(WAIT).until(() -> decode(secret("demo-tls"), "ca.crt"), usersCa.certificatePem()::equals);
-        Secret members = secret("demo-tls");
+        await().atMost(WAIT).until(() -> DemoCluster.decode(demo.secret("demo-tls"), "ca.crt"), usersCa.certificatePem()::equals);
+        Secret members = demo.secret("demo-tls");
         for (String pod : List.of("demo-0", "demo-1")) {
-            assertThat(ClusterCertificates.signedBy(ClusterCertificates.parseCertificate(decode(members, pod + ".crt")), usersCa.certificate()))
+            assertThat(ClusterCertificates.signedBy(ClusterCertificates.parseCertificate(DemoCluster.decode(members, pod + ".crt")), usersCa.certificate()))
                     .as(pod).isTrue();
         }
-        StatefulSet changed = await().atMost(WAIT).until(this::statefulSet, s -> batch(members).equals(batch(s)));
+        StatefulSet changed = await().atMost(WAIT).until(demo::statefulSet, s -> batch(members).equals(batch(s)));
         assertThat(batch(changed)).isNotEqualTo(firstBatch);
         assertThat(api.user().v1().events().inNamespace(NAMESPACE).list().getItems()).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("CAChanging"));
-        awaitCluster(c -> c.getStatus().getTls() != null && "caSecret".equals(c.getStatus().getTls().getIssuer()));
+        demo.await(c -> c.getStatus().getTls() != null && "caSecret".equals(c.getStatus().getTls().getIssuer()));
 
         // back to the operator's CA, which stayed
         ManagedResourcesTest.editCluster(api.user(), c -> c.getSpec().getTls().setCaSecret(null));
-        await().atMost(WAIT).until(() -> decode(secret("demo-tls"), "ca.crt"), operatorCa::equals);
-        Secret back = secret("demo-tls");
-        assertThat(ClusterCertificates.signedBy(ClusterCertificates.parseCertificate(decode(back, "demo-1.crt")),
+        await().atMost(WAIT).until(() -> DemoCluster.decode(demo.secret("demo-tls"), "ca.crt"), operatorCa::equals);
+        Secret back = demo.secret("demo-tls");
+        assertThat(ClusterCertificates.signedBy(ClusterCertificates.parseCertificate(DemoCluster.decode(back, "demo-1.crt")),
                 ClusterCertificates.parseCertificate(operatorCa))).isTrue();
-        awaitCluster(c -> c.getStatus().getTls() != null && "operator".equals(c.getStatus().getTls().getIssuer()));
+        demo.await(c -> c.getStatus().getTls() != null && "operator".equals(c.getStatus().getTls().getIssuer()));
     }
 
     private static String batch(StatefulSet statefulSet) {
@@ -172,7 +173,7 @@ class UserCaTest {
     }
 
     private Condition awaitCondition(Predicate<Condition> reconciled) {
-        HarperCluster cluster = awaitCluster(c -> c.getStatus().getPhase() == Phase.FAILED
+        HarperCluster cluster = demo.await(c -> c.getStatus().getPhase() == Phase.FAILED
                 && reconciled.test(Conditions.find(c.getStatus().getConditions(), Conditions.RECONCILED)));
         return Conditions.find(cluster.getStatus().getConditions(), Conditions.RECONCILED);
     }
@@ -181,20 +182,4 @@ class UserCaTest {
         return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String decode(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
-        return await().atMost(WAIT).until(() -> api.user().resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get(),
-                c -> c != null && c.getStatus() != null && condition.test(c));
-    }
-
-    private StatefulSet statefulSet() {
-        return api.user().apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
-    }
-
-    private Secret secret(String name) {
-        return api.user().secrets().inNamespace(NAMESPACE).withName(name).get();
-    }
 }
