@@ -244,7 +244,7 @@ public final class ReplicationPlanner {
         private BitSet[] connected;
         private PartialRecords[] partialRecords;
         // partial links whose records are as planned but that neither end shows connected: for healing
-        private final List<Link> partialLinksDown = new ArrayList<>();
+        private final List<Healing.Candidate> partialLinksDown = new ArrayList<>();
         private BitSet listsKeptStrayFully;
         // a partial member's full records of names outside the index that no removal of this plan takes away
         private Map<Integer, Set<String>> keptOthersListedFully;
@@ -712,7 +712,8 @@ public final class ReplicationPlanner {
                 // made as planned: down when neither end shows it connected (a side that only sends has no
                 // sockets, so a link carrying one way is judged by its receiving end)
                 if (!carriesNothing(view) && !connected[target].get(named) && !connected[named].get(target)) {
-                    partialLinksDown.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
+                    partialLinksDown.add(new Healing.Candidate(names[target], names[named],
+                            new AddNode(names[target], connection.withSubscriptions(view))));
                 }
                 return;
             }
@@ -810,9 +811,7 @@ public final class ReplicationPlanner {
                     candidates.add(new Healing.Candidate(names[i], names[j], new AddNode(names[i], fullConnection(j))));
                 }
             }
-            for (Link l : partialLinksDown) {
-                candidates.add(new Healing.Candidate(names[l.target()], names[l.named()], (AddNode) l.operation()));
-            }
+            candidates.addAll(partialLinksDown);
             Healing.Result healing = Healing.plan(input, candidates);
             operations.addAll(healing.operations());
             return healing.linksDown();
