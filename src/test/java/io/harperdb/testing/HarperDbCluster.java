@@ -1,10 +1,12 @@
 package io.harperdb.testing;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * The instances a test asked for (the first {@code size()} of the run's shared instances), and
- * what a test may do to them. Resolved as a parameter by {@link HarperDbExtension}.
+ * The instances a test asked for (the first {@code size()} positions of the run's shared instances), and
+ * what a test may do to them. Resolved as a parameter by {@link HarperDbExtension}. {@link #reinstall()} may put
+ * other instances (other addresses) at these positions: ask {@link #instance(int)} again after it.
  *
  * <pre>{@code
  * @HarperDb(instances = 3)
@@ -20,23 +22,24 @@ import java.util.List;
  */
 public final class HarperDbCluster {
   private final HarperDbFixture fixture;
-  private final List<HarperDbInstance> instances;
+  private final int size;
 
-  HarperDbCluster(HarperDbFixture fixture, List<HarperDbInstance> instances) {
+  HarperDbCluster(HarperDbFixture fixture, int size) {
     this.fixture = fixture;
-    this.instances = instances;
+    this.size = size;
   }
 
   public int size() {
-    return instances.size();
+    return size;
   }
 
   public HarperDbInstance instance(int index) {
-    return instances.get(index);
+    check(index);
+    return fixture.instance(index);
   }
 
   public List<HarperDbInstance> instances() {
-    return instances;
+    return IntStream.range(0, size).mapToObj(fixture::instance).toList();
   }
 
   /** Stops instance {@code index} (kills its process group); its data and config stay. */
@@ -57,10 +60,11 @@ public final class HarperDbCluster {
   }
 
   /**
-   * Wipes and reinstalls every instance of the run (in parallel, about as long as the first start):
-   * HarperDB 4.7.29 keeps state across remove_node and restarts (peer certificates, deletions still
-   * queued for replication) that was seen to keep fresh links from connecting in a later test.
-   * Addresses, names and credentials stay the same.
+   * Gives every instance of the run a fresh install: HarperDB 4.7.29 keeps state across remove_node and
+   * restarts (peer certificates, deletions still queued for replication) that was seen to keep fresh links
+   * from connecting in a later test. Instances prepared in the background while the previous test ran are
+   * swapped in where ready ({@link HarperDbFixture#reinstall()}), so a position's address and name may change
+   * (between two addresses); credentials stay the same.
    */
   public void reinstall() {
     fixture.reinstall();
@@ -78,8 +82,8 @@ public final class HarperDbCluster {
   }
 
   private void check(int index) {
-    if (index < 0 || index >= instances.size()) {
-      throw new IndexOutOfBoundsException("instance " + index + " of a cluster of " + instances.size());
+    if (index < 0 || index >= size) {
+      throw new IndexOutOfBoundsException("instance " + index + " of a cluster of " + size);
     }
   }
 }

@@ -10,8 +10,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +85,8 @@ public final class HarperDbFixture implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HarperDbFixture.class);
   static final int DEFAULT_SIZE = 3;
   static final int MAX_SIZE = 9; // 127.0.0.11 .. 127.0.0.19 with the default first address
+  /** A spare of position i listens on the address of position i + SPARE_OFFSET (127.0.0.21 .. 127.0.0.29). */
+  static final int SPARE_OFFSET = 10;
   static final String HARPERDB_VERSION = "4.7.29";
 
   /** Where things are and the credentials of this run. */
@@ -105,12 +109,37 @@ public final class HarperDbFixture implements AutoCloseable {
 
   private final Settings settings;
   private final OkHttpClient http;
+  /** The instances tests see, by position: position i is on address i or on its spare's address. */
   private final List<HarperDbInstance> instances = new ArrayList<>();
+  /** Per position, the instance that {@link #reinstall()} swaps in next, being made fresh in the background. */
+  private final Map<Integer, Spare> spares = new HashMap<>();
+  private final boolean useSpares;
+  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "harperdb-spare");
+    t.setDaemon(true);
+    return t;
+  });
   private RuntimeException startFailure; // fail the rest fast instead of waiting for each test
   private boolean closed;
 
-  /** Tests get the run's fixture through {@link HarperDbExtension}; a benchmark main makes its own and closes it. */
+  /** A fresh instance for a position and the background reinstall that makes it so. */
+  private record Spare(HarperDbInstance instance, Future<?> ready) {}
+
+  /**
+   * The tests' fixture (through {@link HarperDbExtension}): {@link #reinstall()} swaps in spares prepared in the
+   * background, unless {@code -Dharperdb.test.spares=false}.
+   */
   public HarperDbFixture() {
+    this(Boolean.parseBoolean(System.getProperty("harperdb.test.spares", "true")));
+  }
+
+  /**
+   * @param useSpares whether {@link #reinstall()} swaps in instances made fresh in the background while the previous
+   *     test ran (a test's time without the 5 to 6 s of a restart), or reinstalls in place (a benchmark main that
+   *     must not share the CPUs with a background restart while it measures)
+   */
+  public HarperDbFixture(boolean useSpares) {
+    this.useSpares = useSpares;
     Path project = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     Path installDir = installDir();
     settings = new Settings(
@@ -147,7 +176,7 @@ public final class HarperDbFixture implements AutoCloseable {
   /** A view of the first {@code size} instances, all running (started now if needed). */
   public synchronized HarperDbCluster cluster(int size) {
     ensureRunning(size);
-    return new HarperDbCluster(this, List.copyOf(instances.subList(0, size)));
+    return new HarperDbCluster(this, size);
   }
 
   /** Creates the missing instances and starts every stopped one among the first {@code size}. */
@@ -221,10 +250,62 @@ public final class HarperDbFixture implements AutoCloseable {
     }
   }
 
-  /** Drops every database but {@code system} on every running instance (after resetTopology). */
-  /** Reinstalls every instance in parallel (see {@link HarperDbInstance#reinstall()}). */
+  /** The instance at {@code position} now (a spare swapped in by {@link #reinstall()} changes it). */
+  synchronized HarperDbInstance instance(int position) {
+    return instances.get(position);
+  }
+
+  /**
+   * Makes every position a fresh install (see {@link HarperDbInstance#reinstall()}). With spares, a position whose
+   * spare is ready gets it (a fresh instance on the position's other address, already running) and its used
+   * instance becomes the next spare, reinstalled in the background while the test runs; the rest (the first call,
+   * a spare that failed) are reinstalled in place, in parallel, and get a spare for the next call.
+   */
   public synchronized void reinstall() {
-    inParallel(List.copyOf(instances), HarperDbInstance::reinstall);
+    if (!useSpares) {
+      inParallel(List.copyOf(instances), HarperDbInstance::reinstall);
+      return;
+    }
+    List<Integer> inPlace = new ArrayList<>();
+    for (int position = 0; position < instances.size(); position++) {
+      Spare spare = spares.remove(position);
+      if (spare != null && isReady(spare)) {
+        HarperDbInstance used = instances.set(position, spare.instance());
+        prepareSpare(position, used);
+      } else {
+        inPlace.add(position);
+        if (spare != null) {
+          prepareSpare(position, spare.instance()); // try it again for the next call
+        }
+      }
+    }
+    inParallel(inPlace.stream().map(instances::get).collect(Collectors.toList()), HarperDbInstance::reinstall);
+    for (int position : inPlace) {
+      spares.computeIfAbsent(position, p -> startSpare(p,
+          new HarperDbInstance(p, settings.address(p + SPARE_OFFSET), settings, http)));
+    }
+  }
+
+  private void prepareSpare(int position, HarperDbInstance instance) {
+    spares.put(position, startSpare(position, instance));
+  }
+
+  private Spare startSpare(int position, HarperDbInstance instance) {
+    return new Spare(instance, background.submit(instance::reinstall));
+  }
+
+  /** Waits for a spare's background reinstall; false (logged) if it failed. */
+  private boolean isReady(Spare spare) {
+    try {
+      spare.ready().get(settings.installTimeout().plus(settings.startTimeout()).toSeconds(), TimeUnit.SECONDS);
+      return spare.instance().isRunning();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("spare {} is not ready ({}): reinstalling in place instead", spare.instance(), e.toString());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   public synchronized void dropDatabases() {
@@ -245,8 +326,20 @@ public final class HarperDbFixture implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    inParallel(instances, HarperDbInstance::stop);
-    LOG.info("stopped {} HarperDB instance(s)", instances.size());
+    for (Spare spare : spares.values()) {
+      try {
+        spare.ready().get(settings.installTimeout().plus(settings.startTimeout()).toSeconds(), TimeUnit.SECONDS);
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warn("spare {} did not get ready: {}", spare.instance(), e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<HarperDbInstance> all = new ArrayList<>(instances);
+    spares.values().forEach(spare -> all.add(spare.instance()));
+    inParallel(all, HarperDbInstance::stop);
+    background.shutdownNow();
+    LOG.info("stopped {} HarperDB instance(s)", all.size());
   }
 
   // ---- reset helpers --------------------------------------------------------------------------

@@ -21,7 +21,9 @@ class HarperDbFixtureTest {
     String prefix = first.substring(0, first.lastIndexOf('.') + 1);
     int last = Integer.parseInt(first.substring(first.lastIndexOf('.') + 1));
     for (HarperDbInstance i : cluster.instances()) {
-      String ip = prefix + (last + i.index());
+      // position i, or its spare's address once reinstall() swapped one in
+      String ip = i.hostname().equals(prefix + (last + i.index())) ? i.hostname()
+          : prefix + (last + i.index() + HarperDbFixture.SPARE_OFFSET);
       assertThat(i.hostname()).isEqualTo(ip);
       assertThat(i.name()).isEqualTo(ip);
       assertThat(i.operationsUrl()).isEqualTo("http://" + ip + ":9925");
@@ -137,6 +139,36 @@ class HarperDbFixtureTest {
 
     cluster.dropDatabases();
     assertThat(a.post("{\"operation\":\"describe_all\"}").has("data")).isFalse();
+  }
+
+  @Test
+  void reinstallGivesEveryPositionAFreshInstanceMadeReadyWhileTheLastTestRan(HarperDbCluster cluster) {
+    HarperDbInstance a = cluster.instance(0);
+    a.post(Map.of("operation", "create_table", "database", "data", "table", "dog", "primary_key", "id"));
+    addNode(a, cluster.instance(1), null);
+    awaitConnected(a, cluster.instance(1));
+
+    cluster.reinstall(); // in place, or a spare swapped in if an earlier test of this run reinstalled
+    assertFresh(cluster);
+    HarperDbInstance used = cluster.instance(0);
+    used.post(Map.of("operation", "create_table", "database", "data", "table", "cat", "primary_key", "id"));
+
+    cluster.reinstall(); // every position has a spare by now: swapped in, the used instance made the next spare
+
+    assertFresh(cluster);
+    HarperDbInstance swapped = cluster.instance(0);
+    assertThat(swapped.index()).isZero();
+    assertThat(swapped.hostname()).as("position 0 on its other address").isNotEqualTo(used.hostname());
+    assertThat(swapped.clusterStatus().path("node_name").asText()).isEqualTo(swapped.hostname());
+  }
+
+  private static void assertFresh(HarperDbCluster cluster) {
+    for (HarperDbInstance i : cluster.instances()) {
+      assertThat(i.isHealthy()).as("%s healthy", i).isTrue();
+      assertThat(i.post("{\"operation\":\"describe_all\"}").has("data")).as("%s has no data", i).isFalse();
+      assertThat(i.connectionNames()).as("%s cluster_status", i).isEmpty();
+      assertThat(i.nodeRecordNames()).as("%s hdb_nodes", i).isSubsetOf(i.name());
+    }
   }
 
   @Test

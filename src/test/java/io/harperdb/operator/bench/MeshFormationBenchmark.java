@@ -65,7 +65,7 @@ public final class MeshFormationBenchmark {
         List<Double> operator = new ArrayList<>();
         List<Double> operatorMesh = new ArrayList<>();
         List<Double> firstWrite = new ArrayList<>();
-        try (HarperDbFixture fixture = new HarperDbFixture()) {
+        try (HarperDbFixture fixture = new HarperDbFixture(false)) {
             HarperDbCluster real = fixture.cluster(3);
             // untimed: the first round in a JVM loads and compiles the operator's code (seen: its first call 2 s after the apply)
             double[] warmUp = throughOperator(real);

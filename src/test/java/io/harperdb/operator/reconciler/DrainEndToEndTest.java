@@ -58,7 +58,7 @@ class DrainEndToEndTest {
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
-        real.resetTopology();
+        real.reinstall(); // fresh instances (spares made ready while the last test ran), not a reset of used ones
         table = HarperDbTable.onEveryInstance(real, "drained");
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();

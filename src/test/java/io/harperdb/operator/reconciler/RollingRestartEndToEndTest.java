@@ -43,7 +43,7 @@ class RollingRestartEndToEndTest {
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
-        real.resetTopology();
+        real.reinstall(); // fresh instances (spares made ready while the last test ran), not a reset of used ones
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();
         harperCalls = new HarperOperationLog();

@@ -47,7 +47,7 @@ class ScaleDownRestartEndToEndTest {
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
-        real.resetTopology();
+        real.reinstall(); // fresh instances (spares made ready while the last test ran), not a reset of used ones
         table = HarperDbTable.onEveryInstance(real, "restarted");
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();

@@ -52,7 +52,7 @@ class ScaleEndToEndTest {
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
-        real.resetTopology();
+        real.reinstall(); // fresh instances (spares made ready while the last test ran), not a reset of used ones
         table = "scaled" + System.nanoTime() % 100_000;
         for (HarperDbInstance instance : real.instances()) {
             instance.call(Map.of("operation", "create_table", "database", "data", "table", table, "primary_key", "id"));
