@@ -73,6 +73,8 @@ final class ClusterRound {
 
     // act
     List<OperationResult> results = List.of();
+    /** When a round of this cluster last sent HarperDB an operation that succeeded (this one or an earlier), or null. */
+    Instant lastWrite;
 
     // settle scale-down
     /** Managed pods kept because remaining members still record them. */

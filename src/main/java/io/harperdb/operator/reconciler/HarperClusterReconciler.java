@@ -75,6 +75,13 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     static final String MANAGED_SELECTOR = ResourceNames.LABEL_MANAGED_BY + "=" + ResourceNames.MANAGED_BY;
     /** How soon to look again while operations are in flight or links are forming. */
     static final Duration CONVERGING_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * How soon to look again, for a while after HarperDB was written to ({@link #SETTLING_WINDOW}), when the round
+     * itself sent nothing and nothing failed: links take seconds to connect after add_node or configure_cluster (2 to 5 s
+     * on 4.7.29, BENCHMARKS.md), and at {@link #CONVERGING_INTERVAL} the operator saw a formed mesh up to 2 s late.
+     */
+    static final Duration SETTLING_INTERVAL = Duration.ofMillis(500);
+    static final Duration SETTLING_WINDOW = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(HarperClusterReconciler.class);
 
     private final ClusterObserver observer;
@@ -97,6 +104,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
      * only status remembers (routes written, links down and heal attempts, transition times) is not lost, and writes it.
      */
     private final Map<String, HarperClusterStatus> unwritten = new ConcurrentHashMap<>();
+    /** By cluster UID, when a round last sent HarperDB an operation that succeeded; entries older than the window are dropped. */
+    private final Map<String, Instant> lastWrites = new ConcurrentHashMap<>();
     /** By HarperNode UID, the CA bundle problem last reported by an Event (lost on restart: at most one Event more). */
     private final Map<String, String> reportedTrustProblems = new ConcurrentHashMap<>();
 
@@ -446,10 +455,17 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Map<String, ClusterMember> byName = new LinkedHashMap<>();
         round.members.all().forEach(m -> byName.put(m.name(), m));
         String uid = round.cluster.getMetadata().getUid();
-        List<PlannedOperation> now = spacing.admit(uid, round.plan.operations(), clock.instant());
+        List<PlannedOperation> now = heldAfterWrite(lastWrites.get(String.valueOf(uid)), clock.instant())
+                ? List.of() : spacing.admit(uid, round.plan.operations(), clock.instant());
         round.results = executor.execute(round.cluster, now, byName);
         spacing.sent(uid, now, clock.instant());
         recordWrittenRoutes(round.results, round.observations, round.writtenRoutes);
+        lastWrites.values().removeIf(t -> !t.plus(SETTLING_WINDOW).isAfter(round.now));
+        if (round.results.stream().anyMatch(r -> r.succeeded() && !r.skipped())) {
+            // when the batch ended, not when the round began: a batch can take seconds (add_node answers once connected)
+            lastWrites.put(String.valueOf(uid), clock.instant());
+        }
+        round.lastWrite = lastWrites.get(String.valueOf(uid));
     }
 
     /**
@@ -696,9 +712,10 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
     }
 
     /**
-     * When to look again. Failing (an operation failed, or phase Failed or Degraded): backoff by how long the
-     * cluster has not been Ready (its Ready condition's lastTransitionTime, kept in status), at most the poll
-     * interval; converging: soon; Ready or stopped: the poll interval. Pure but for the backoff's jitter.
+     * When to look again. Ready or stopped: the poll interval; links forming after a write ({@link #settling}): very
+     * soon; failing (an operation failed, or phase Failed or Degraded): backoff by how long the cluster has not been
+     * Ready (its Ready condition's lastTransitionTime, kept in status), at most the poll interval; converging: soon.
+     * Pure but for the backoff's jitter.
      */
     static void scheduleNextPoll(ClusterRound round, Backoff backoff) {
         HarperClusterStatus status = round.status;
@@ -711,12 +728,34 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             round.nextPoll = CONVERGING_INTERVAL;
         } else if ((round.stopped() && !waitingForCertificates) || status.getPhase() == Phase.READY) {
             round.nextPoll = round.pollInterval;
+        } else if (settling(round)) {
+            round.nextPoll = SETTLING_INTERVAL;
         } else if (failed) {
             Duration delay = backoff.delayAfter(Duration.between(notReadySince(status, round.now), round.now));
             round.nextPoll = delay.compareTo(round.pollInterval) > 0 ? round.pollInterval : delay;
         } else {
             round.nextPoll = CONVERGING_INTERVAL;
         }
+    }
+
+    /**
+     * Whether a round sends HarperDB nothing because the cluster's last write is less than {@link #CONVERGING_INTERVAL}
+     * old: the settling rounds look every {@link #SETTLING_INTERVAL}, but their operations keep the spacing of the
+     * converging cadence, since 4.7.29 loses a member's connections when link calls about it come about 0.5 s apart
+     * (compatibility row 21). The plan is made again by a later round.
+     */
+    static boolean heldAfterWrite(Instant lastWrite, Instant now) {
+        return lastWrite != null && Duration.between(lastWrite, now).compareTo(CONVERGING_INTERVAL) < 0;
+    }
+
+    /**
+     * Links may be forming: HarperDB was written to less than {@link #SETTLING_WINDOW} ago, and this round sent nothing
+     * (a round that writes waits {@link #CONVERGING_INTERVAL} or backs off as before, so a plan that writes every round
+     * is not sped up) and nothing failed.
+     */
+    private static boolean settling(ClusterRound round) {
+        return round.results.stream().allMatch(OperationResult::skipped) && round.lastWrite != null
+                && Duration.between(round.lastWrite, round.now).compareTo(SETTLING_WINDOW) < 0;
     }
 
     /** When the Ready condition last turned False; {@code now} when it cannot be read. */

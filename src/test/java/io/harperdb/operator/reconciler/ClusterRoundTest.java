@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 class ClusterRoundTest {
     private static final Instant NOW = Instant.parse("2025-01-01T00:10:00Z");
     private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(5));
+    private static final OperationResult SENT = new OperationResult(new PlannedOperation.RemoveNode("a", "b"), Outcome.SUCCESS, "ok");
+    private static final OperationResult FAILED = new OperationResult(new PlannedOperation.RemoveNode("a", "b"), Outcome.SERVER_ERROR, "500");
 
     @Test
     void aReadyOrStoppedRoundPollsOnItsIntervalAConvergingOneSoon() {
@@ -29,6 +31,44 @@ class ClusterRoundTest {
         paused.cluster.getMetadata().setAnnotations(Map.of(Annotations.PAUSE, "true"));
         assertThat(nextPoll(new ClusterRound(paused.cluster, NOW, Duration.ofSeconds(30)), Phase.PAUSED, null, List.of()))
                 .isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void writesKeepTheConvergingSpacingWhileSettlingRoundsLookMoreOften() {
+        assertThat(HarperClusterReconciler.heldAfterWrite(null, NOW)).as("nothing written yet").isFalse();
+        assertThat(HarperClusterReconciler.heldAfterWrite(NOW.minus(HarperClusterReconciler.SETTLING_INTERVAL), NOW)).isTrue();
+        assertThat(HarperClusterReconciler.heldAfterWrite(NOW.minusMillis(1_999), NOW)).isTrue();
+        assertThat(HarperClusterReconciler.heldAfterWrite(NOW.minus(HarperClusterReconciler.CONVERGING_INTERVAL), NOW)).isFalse();
+    }
+
+    @Test
+    void aRoundThatSentNothingSoonAfterAWriteLooksAgainVerySoonWhileTheLinksForm() {
+        ClusterRound afterWrite = round();
+        afterWrite.lastWrite = NOW.minusSeconds(1);
+        assertThat(nextPoll(afterWrite, Phase.RECONCILING, null, List.of())).isEqualTo(HarperClusterReconciler.SETTLING_INTERVAL)
+                .isLessThan(HarperClusterReconciler.CONVERGING_INTERVAL);
+        // links not connected yet read as Degraded after a while: still only forming, no backoff
+        ClusterRound degraded = round();
+        degraded.lastWrite = NOW.minusSeconds(3);
+        assertThat(nextPoll(degraded, Phase.DEGRADED, NOW.minusSeconds(60), List.of())).isEqualTo(HarperClusterReconciler.SETTLING_INTERVAL);
+        // the window is over: the converging cadence again
+        ClusterRound later = round();
+        later.lastWrite = NOW.minus(HarperClusterReconciler.SETTLING_WINDOW);
+        assertThat(nextPoll(later, Phase.RECONCILING, null, List.of())).isEqualTo(HarperClusterReconciler.CONVERGING_INTERVAL);
+        // Ready: the poll interval
+        ClusterRound ready = round();
+        ready.lastWrite = NOW.minusSeconds(1);
+        assertThat(nextPoll(ready, Phase.READY, null, List.of())).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aRoundThatWritesOrFailsIsNotSpedUpByAnEarlierWrite() {
+        ClusterRound writing = round();
+        writing.lastWrite = NOW;
+        assertThat(nextPoll(writing, Phase.RECONCILING, null, List.of(SENT))).isEqualTo(HarperClusterReconciler.CONVERGING_INTERVAL);
+        ClusterRound failing = round();
+        failing.lastWrite = NOW.minusSeconds(1);
+        assertThat(nextPoll(failing, Phase.DEGRADED, NOW.minusSeconds(20), List.of(FAILED))).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.harperdb.operator.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,8 +27,9 @@ public final class HarperOperationLog implements Interceptor {
     /**
      * @param scheme             http or https
      * @param basicAuthorization whether the request carried an {@code Authorization: Basic} header (its value is not kept)
+     * @param at                 when it was sent
      */
-    public record Call(String host, String operation, JsonNode body, String scheme, boolean basicAuthorization) {
+    public record Call(String host, String operation, JsonNode body, String scheme, boolean basicAuthorization, Instant at) {
         public boolean isWrite() {
             return !READS.contains(operation);
         }
@@ -62,7 +64,7 @@ public final class HarperOperationLog implements Interceptor {
         }
         String authorization = request.header("Authorization");
         calls.add(new Call(request.url().host(), operation, body, request.url().scheme(),
-                authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)));
+                authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6), Instant.now()));
         Response response = chain.proceed(request);
         Runnable action = afterAnswer.remove(operation);
         if (action != null) {

@@ -78,7 +78,7 @@ public final class HarperOperationsProxy implements AutoCloseable {
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             calls.add(new HarperOperationLog.Call(target.getHost(), operation, json, "http",
-                    authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)));
+                    authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6), java.time.Instant.now()));
             HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
