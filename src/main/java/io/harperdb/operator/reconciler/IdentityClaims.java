@@ -2,6 +2,7 @@ package io.harperdb.operator.reconciler;
 
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
+import io.harperdb.operator.api.HarperNodeSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Who else declares a HarperDB instance: the HarperNodes of every cluster in the namespace, as the informer cache
@@ -63,9 +65,15 @@ final class IdentityClaims {
         String self = cluster.getMetadata().getName();
         Map<String, String> byName = new LinkedHashMap<>();
         Map<String, String> byUrl = new LinkedHashMap<>();
+        // Only the HarperNodes declaring one of these members' names or URLs can claim one: with thousands in a
+        // namespace, ordering them all by their clusters' age took most of a round (1,000 clusters, BENCHMARKS.md).
+        Set<String> names = members.stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
+        Set<String> urls = members.stream().map(ClusterMember::operationsUrl).filter(Objects::nonNull)
+                .map(IdentityClaims::normalized).collect(Collectors.toSet());
         // the earliest claimant first, so that a message names it
         List<HarperNode> earlier = namespaceNodes.stream()
                 .filter(n -> n.getSpec() != null && n.getSpec().getClusterRef() != null && !self.equals(n.getSpec().getClusterRef()))
+                .filter(n -> declaresOneOf(n.getSpec(), names, urls))
                 .filter(n -> clusters.apply(n.getSpec().getClusterRef()).filter(c -> isEarlier(c, cluster)).isPresent())
                 .sorted(Comparator.comparing((HarperNode n) -> clusters.apply(n.getSpec().getClusterRef()).orElseThrow(), ORDER)
                         .thenComparing(n -> n.getMetadata().getName()))
@@ -95,6 +103,11 @@ final class IdentityClaims {
             }
         }
         return claimed;
+    }
+
+    private static boolean declaresOneOf(HarperNodeSpec spec, Set<String> names, Set<String> urls) {
+        String name = MemberResolver.nodeName(spec);
+        return name != null && (names.contains(name) || urls.contains(normalized(MemberResolver.operationsUrl(spec))));
     }
 
     /** The other members of the cluster that declare {@code member}'s node name. */

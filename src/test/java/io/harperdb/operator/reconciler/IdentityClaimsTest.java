@@ -77,6 +77,27 @@ class IdentityClaimsTest {
                 .containsExactly("by-url.example.com", "leaving.example.com", "loose.example.com");
     }
 
+    @Test
+    void onlyTheHarperNodesDeclaringAMembersNameOrUrlAreLookedAtAmongThousands() {
+        List<HarperNode> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            nodes.add(Resources.node("n" + i, "first", "n" + i + ".example.com", null, "admin"));
+        }
+        nodes.add(Resources.node("one", "first", "x.example.com", null, "admin"));
+        nodes.add(Resources.node("two", "second", "x.example.com", null, "admin"));
+        List<ClusterMember> members = MemberResolver.resolve(second, List.of(nodes.get(nodes.size() - 1)), IdentityClaimsTest::secret).staying();
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+
+        Map<String, String> claimed = IdentityClaims.claimedElsewhere(second, members, nodes, name -> {
+            lookups.incrementAndGet();
+            return Optional.ofNullable(clusters.get(name));
+        });
+
+        assertThat(claimed).containsOnlyKeys("two");
+        // the claimant's cluster, looked up to filter and to order: not the 3,000 others' (a round per poll)
+        assertThat(lookups.get()).isLessThanOrEqualTo(3);
+    }
+
     private Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes) {
         return claimed(cluster, nodes, clusters);
     }
