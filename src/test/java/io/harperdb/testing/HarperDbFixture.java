@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -294,20 +295,24 @@ public final class HarperDbFixture implements AutoCloseable {
     return new Spare(instance, background.submit(instance::reinstall));
   }
 
-  /** Waits for a spare's background reinstall; false (logged) if it failed. */
+  /**
+   * Waits for a spare's background reinstall; false (logged) if it failed. Interrupted: false, with the thread's
+   * interrupt flag kept, so reinstall()'s own wait fails and close() still stops every instance.
+   */
   private boolean isReady(Spare spare) {
     try {
       spare.ready().get(settings.installTimeout().plus(settings.startTimeout()).toSeconds(), TimeUnit.SECONDS);
       return spare.instance().isRunning();
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      LOG.warn("spare {} is not ready ({}): reinstalling in place instead", spare.instance(), e.toString());
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("spare {} is not ready: {}", spare.instance(), e.toString());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      return false;
     }
   }
 
+  /** Drops every database but {@code system} on every running instance (after resetTopology). */
   public synchronized void dropDatabases() {
     for (HarperDbInstance i : instances) {
       if (!i.isRunning()) {
@@ -326,15 +331,7 @@ public final class HarperDbFixture implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
-    for (Spare spare : spares.values()) {
-      try {
-        spare.ready().get(settings.installTimeout().plus(settings.startTimeout()).toSeconds(), TimeUnit.SECONDS);
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.warn("spare {} did not get ready: {}", spare.instance(), e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    spares.values().forEach(this::isReady); // a spare still starting is stopped once it has started
     List<HarperDbInstance> all = new ArrayList<>(instances);
     spares.values().forEach(spare -> all.add(spare.instance()));
     inParallel(all, HarperDbInstance::stop);

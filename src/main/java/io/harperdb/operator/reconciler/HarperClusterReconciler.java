@@ -455,7 +455,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Map<String, ClusterMember> byName = new LinkedHashMap<>();
         round.members.all().forEach(m -> byName.put(m.name(), m));
         String uid = round.cluster.getMetadata().getUid();
-        List<PlannedOperation> now = heldAfterWrite(lastWrites.get(String.valueOf(uid)), clock.instant())
+        String writesKey = String.valueOf(uid); // a null UID (tests' clusters) is a key too
+        List<PlannedOperation> now = heldAfterWrite(lastWrites.get(writesKey), clock.instant())
                 ? List.of() : spacing.admit(uid, round.plan.operations(), clock.instant());
         round.results = executor.execute(round.cluster, now, byName);
         spacing.sent(uid, now, clock.instant());
@@ -463,9 +464,9 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         lastWrites.values().removeIf(t -> !t.plus(SETTLING_WINDOW).isAfter(round.now));
         if (round.results.stream().anyMatch(r -> r.succeeded() && !r.skipped())) {
             // when the batch ended, not when the round began: a batch can take seconds (add_node answers once connected)
-            lastWrites.put(String.valueOf(uid), clock.instant());
+            lastWrites.put(writesKey, clock.instant());
         }
-        round.lastWrite = lastWrites.get(String.valueOf(uid));
+        round.lastWrite = lastWrites.get(writesKey);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbInstance;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -183,7 +184,7 @@ class ExternalMembersEndToEndTest {
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         // The add_node calls about the partial member (one a round) kept the converging cadence's spacing, though
         // rounds look every 0.5 s while links form: 4.7.29 lost its links when two came 0.43 s apart (row 21).
-        List<java.time.Instant> aboutPartial = harperCalls.writes().stream()
+        List<Instant> aboutPartial = harperCalls.writes().stream()
                 .filter(c -> c.operation().equals("add_node") || c.operation().equals("update_node"))
                 .filter(c -> c.host().equals(hostname(2)) || c.body().path("hostname").asText().equals(hostname(2)))
                 .map(HarperOperationLog.Call::at).toList();

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +79,7 @@ public final class HarperOperationsProxy implements AutoCloseable {
             }
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             calls.add(new HarperOperationLog.Call(target.getHost(), operation, json, "http",
-                    authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6), java.time.Instant.now()));
+                    authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6), Instant.now()));
             HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().getRawPath()))
                     .timeout(Duration.ofSeconds(30))
                     .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
