@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link HarperDbExtension} creates it lazily in JUnit's root store, which closes it (stopping
  * every instance) when the run ends; {@link ProcessGroups}' shutdown hook covers failures and
  * Ctrl-C. Instance {@code i} listens on {@code firstAddress + i} (127.0.0.11, .12, ...) with the
- * standard ports, like pods do. Instances are started when first asked for, several in parallel.
+ * standard ports, like pods do, or, once {@link #reinstall()} swapped in its spare, on {@code firstAddress + i +
+ * SPARE_OFFSET} (127.0.0.21, ...). Instances are started when first asked for, several in parallel.
  *
  * <p>Settings (system properties): {@code harperdb.install.dir} (where {@code make test} installed
  * the npm package; default {@code <project>/.harperdb}), {@code harperdb.test.firstAddress}
