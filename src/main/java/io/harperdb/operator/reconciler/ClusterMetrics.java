@@ -36,8 +36,8 @@ public final class ClusterMetrics {
     public static final ClusterMetrics NONE = new ClusterMetrics(null);
 
     private final MeterRegistry registry;
-    /** By namespace/cluster/gauge name, the value the gauge reads. */
-    private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
+    /** By namespace/cluster, then by gauge name, the value the gauge reads. */
+    private final Map<String, Map<String, AtomicLong>> values = new ConcurrentHashMap<>();
 
     public ClusterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,24 +61,29 @@ public final class ClusterMetrics {
     /**
      * Drops the gauges of clusters that no longer exist (namespace/name), so that a deleted cluster's series go stale
      * instead of alerting on. Called each round with the clusters of the informer cache; a deletion is noticed at the
-     * next round of any remaining cluster.
+     * next round of any remaining cluster, or, when a new cluster took its place in the count, at that cluster's first
+     * round. Only counts the cache unless gauges outnumber the clusters: walking every cluster each round cost more
+     * than the rest of an idle round at 1,000 clusters (BENCHMARKS.md).
      */
     void retainOnly(Supplier<Stream<HarperCluster>> existing) {
-        if (registry == null || values.isEmpty()) {
+        if (registry == null || values.isEmpty() || values.size() <= existing.get().count()) {
             return;
         }
-        Set<String> clusters = existing.get().map(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
-                .collect(Collectors.toSet());
-        for (String key : Set.copyOf(values.keySet())) {
-            int lastSlash = key.lastIndexOf('/');
-            String cluster = key.substring(0, lastSlash);
+        Set<String> clusters = existing.get().map(ClusterMetrics::key).collect(Collectors.toSet());
+        for (String cluster : Set.copyOf(values.keySet())) {
             if (!clusters.contains(cluster)) {
-                values.remove(key);
+                Map<String, AtomicLong> gone = values.remove(cluster);
                 String[] namespaceAndName = cluster.split("/", 2);
-                registry.find(key.substring(lastSlash + 1)).tags("namespace", namespaceAndName[0], "cluster", namespaceAndName[1])
-                        .meters().forEach(registry::remove);
+                for (String gauge : gone.keySet()) {
+                    registry.find(gauge).tags("namespace", namespaceAndName[0], "cluster", namespaceAndName[1])
+                            .meters().forEach(registry::remove);
+                }
             }
         }
+    }
+
+    private static String key(HarperCluster cluster) {
+        return cluster.getMetadata().getNamespace() + "/" + cluster.getMetadata().getName();
     }
 
     /** "2/3" as {2, 3}; null when status has no such count (a round that stopped before counting). */
@@ -102,7 +107,7 @@ public final class ClusterMetrics {
     private void set(HarperCluster cluster, String name, long value) {
         String namespace = cluster.getMetadata().getNamespace();
         String clusterName = cluster.getMetadata().getName();
-        values.computeIfAbsent(namespace + "/" + clusterName + "/" + name, k -> {
+        values.computeIfAbsent(key(cluster), k -> new ConcurrentHashMap<>()).computeIfAbsent(name, k -> {
             AtomicLong held = new AtomicLong();
             Gauge.builder(name, held, AtomicLong::doubleValue)
                     .tags("namespace", namespace, "cluster", clusterName)

@@ -52,8 +52,6 @@ final class ClusterRound {
     MemberResolver.Members managedMembers = NO_MEMBERS;
     int desiredReplicas;
     int currentReplicas;
-    /** Every node name a HarperNode of the namespace declares (any cluster): never pruned. */
-    Set<String> declaredInNamespace = Set.of();
     /** Staying members an earlier cluster has, by resource name, with why: nothing is sent to them. */
     Map<String, String> claimed = Map.of();
 
@@ -61,6 +59,8 @@ final class ClusterRound {
     Map<String, MemberObservation> observations = Map.of();
     /** The HarperDB version each staying member that answered reported (read at a slow cadence), by node name. */
     Map<String, String> versions = Map.of();
+    /** The names the members list that a HarperNode of the namespace declares (any cluster): never pruned. */
+    Set<String> declaredInNamespace = Set.of();
 
     // drain leaving members
     /** Leaving members not yet drained (not removed from the mesh yet): name -> "pod (waiting for ...)". */

@@ -50,6 +50,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,6 +147,7 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
                         .withOnUpdateFilter((next, old) -> !Objects.equals(next.getMetadata().getGeneration(), old.getMetadata().getGeneration())
                                 || !Objects.equals(next.getMetadata().getDeletionTimestamp(), old.getMetadata().getDeletionTimestamp()))
                         .build(), context);
+        nodes.addIndexers(Map.of(IdentityClaims.INDEX, IdentityClaims::identityKeys));
         // No Secret informer: Secrets are read by name, afresh each round (see RoundSecrets for why).
         // The managed StatefulSet and its pods: a pod that becomes ready (or goes) reconciles its cluster at once.
         InformerEventSource<StatefulSet, HarperCluster> statefulSets = new InformerEventSource<>(
@@ -322,12 +324,16 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             round.members = round.members.plus(round.managedMembers);
         }
         String namespace = round.cluster.getMetadata().getNamespace();
-        @SuppressWarnings("unchecked")
-        List<HarperNode> namespaceNodes = ((InformerEventSource<HarperNode, HarperCluster>) context.eventSourceRetriever()
-                .getEventSourceFor(HarperNode.class, NODES_EVENT_SOURCE)).list(namespace).toList();
-        round.declaredInNamespace = IdentityClaims.declaredNames(namespaceNodes);
-        round.claimed = IdentityClaims.claimedElsewhere(round.cluster, round.members.staying(), namespaceNodes,
+        round.claimed = IdentityClaims.claimedElsewhere(round.cluster, round.members.staying(), declaring(context),
                 name -> context.getPrimaryCache().get(new ResourceID(name, namespace)));
+    }
+
+    /** The HarperNodes of any cluster having an identity key ({@link IdentityClaims#identityKeys}), from the informer's index. */
+    private static Function<String, List<HarperNode>> declaring(Context<HarperCluster> context) {
+        @SuppressWarnings("unchecked")
+        InformerEventSource<HarperNode, HarperCluster> nodes = (InformerEventSource<HarperNode, HarperCluster>) context
+                .eventSourceRetriever().getEventSourceFor(HarperNode.class, NODES_EVENT_SOURCE);
+        return key -> nodes.byIndex(IdentityClaims.INDEX, key);
     }
 
     /** cluster_status (and routes) of every member whose credentials could be read. */
@@ -344,6 +350,11 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
             }
         }
         round.versions = versions;
+        // of the names the members list, those a HarperNode of the namespace declares: the planner never prunes them
+        Set<String> listed = new java.util.HashSet<>();
+        round.observations.values().stream().filter(o -> o.status() != null)
+                .forEach(o -> o.status().peers().forEach(p -> listed.add(p.name())));
+        round.declaredInNamespace = IdentityClaims.declaredAmong(round.cluster.getMetadata().getNamespace(), listed, declaring(context));
     }
 
     /**

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Who else declares a HarperDB instance: the HarperNodes of every cluster in the namespace, as the informer cache
@@ -42,38 +41,81 @@ final class IdentityClaims {
     private IdentityClaims() {
     }
 
-    /** Every node name a HarperNode of the namespace declares, valid or not, of any cluster or none. */
-    static Set<String> declaredNames(Collection<HarperNode> namespaceNodes) {
-        Set<String> names = new TreeSet<>();
-        for (HarperNode node : namespaceNodes) {
-            String name = node.getSpec() == null ? null : MemberResolver.nodeName(node.getSpec());
-            if (name != null) {
-                names.add(name);
+    /** The name of the HarperNode informer's index by {@link #identityKeys}. */
+    static final String INDEX = "identity";
+
+    /**
+     * What a HarperNode declares, as keys of the informer's index: its node name and its normalized Operations API
+     * URL, each within its namespace. Every HarperNode has them, valid or not, of any cluster or none. Rounds look
+     * declarations up by key: walking every HarperNode of the namespace each round cost most of an idle round at
+     * 1,000 clusters (BENCHMARKS.md).
+     */
+    static List<String> identityKeys(HarperNode node) {
+        String name = node.getSpec() == null ? null : MemberResolver.nodeName(node.getSpec());
+        if (name == null) {
+            return List.of();
+        }
+        String namespace = node.getMetadata().getNamespace();
+        String url = MemberResolver.operationsUrl(node.getSpec());
+        return url == null ? List.of(nameKey(namespace, name)) : List.of(nameKey(namespace, name), urlKey(namespace, url));
+    }
+
+    static String nameKey(String namespace, String nodeName) {
+        return "name " + namespace + " " + nodeName;
+    }
+
+    static String urlKey(String namespace, String operationsUrl) {
+        return "url " + namespace + " " + normalized(operationsUrl);
+    }
+
+    /** The HarperNodes having each key, as the informer's index holds them; here, for tests, from a list. */
+    static Function<String, List<HarperNode>> indexOf(Collection<HarperNode> nodes) {
+        Map<String, List<HarperNode>> index = new java.util.HashMap<>();
+        for (HarperNode node : nodes) {
+            for (String key : identityKeys(node)) {
+                index.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(node);
             }
         }
-        return names;
+        return key -> index.getOrDefault(key, List.of());
+    }
+
+    /** Those of {@code names} that a HarperNode of the namespace declares, valid or not, of any cluster or none. */
+    static Set<String> declaredAmong(String namespace, Collection<String> names, Function<String, List<HarperNode>> declaring) {
+        Set<String> declared = new TreeSet<>();
+        for (String name : names) {
+            if (name != null && !declaring.apply(nameKey(namespace, name)).isEmpty()) {
+                declared.add(name);
+            }
+        }
+        return declared;
     }
 
     /**
      * The members of {@code cluster} whose node name or Operations API URL a HarperNode of an earlier cluster of
      * the namespace declares, by resource name, with what is wrong. A HarperNode whose cluster does not exist
      * claims nothing (nothing is sent for it either).
+     *
+     * @param declaring the HarperNodes having an {@linkplain #identityKeys identity key}
      */
     static Map<String, String> claimedElsewhere(HarperCluster cluster, List<ClusterMember> members,
-                                                Collection<HarperNode> namespaceNodes,
+                                                Function<String, List<HarperNode>> declaring,
                                                 Function<String, Optional<HarperCluster>> clusters) {
         String self = cluster.getMetadata().getName();
+        String namespace = cluster.getMetadata().getNamespace();
         Map<String, String> byName = new LinkedHashMap<>();
         Map<String, String> byUrl = new LinkedHashMap<>();
-        // Only the HarperNodes declaring one of these members' names or URLs can claim one: with thousands in a
-        // namespace, ordering them all by their clusters' age took most of a round (1,000 clusters, BENCHMARKS.md).
-        Set<String> names = members.stream().map(ClusterMember::name).filter(Objects::nonNull).collect(Collectors.toSet());
-        Set<String> urls = members.stream().map(ClusterMember::operationsUrl).filter(Objects::nonNull)
-                .map(IdentityClaims::normalized).collect(Collectors.toSet());
+        Map<String, HarperNode> candidates = new java.util.HashMap<>();    // by resource name: one namespace
+        for (ClusterMember m : members) {
+            if (m.name() != null) {
+                declaring.apply(nameKey(namespace, m.name())).forEach(n -> candidates.put(n.getMetadata().getName(), n));
+            }
+            if (m.operationsUrl() != null) {
+                declaring.apply(urlKey(namespace, m.operationsUrl())).forEach(n -> candidates.put(n.getMetadata().getName(), n));
+            }
+        }
         // the earliest claimant first, so that a message names it
-        List<HarperNode> earlier = namespaceNodes.stream()
+        List<HarperNode> earlier = candidates.values().stream()
                 .filter(n -> n.getSpec() != null && n.getSpec().getClusterRef() != null && !self.equals(n.getSpec().getClusterRef()))
-                .filter(n -> declaresOneOf(n.getSpec(), names, urls))
                 .filter(n -> clusters.apply(n.getSpec().getClusterRef()).filter(c -> isEarlier(c, cluster)).isPresent())
                 .sorted(Comparator.comparing((HarperNode n) -> clusters.apply(n.getSpec().getClusterRef()).orElseThrow(), ORDER)
                         .thenComparing(n -> n.getMetadata().getName()))
@@ -103,11 +145,6 @@ final class IdentityClaims {
             }
         }
         return claimed;
-    }
-
-    private static boolean declaresOneOf(HarperNodeSpec spec, Set<String> names, Set<String> urls) {
-        String name = MemberResolver.nodeName(spec);
-        return name != null && (names.contains(name) || urls.contains(normalized(MemberResolver.operationsUrl(spec))));
     }
 
     /** The other members of the cluster that declare {@code member}'s node name. */

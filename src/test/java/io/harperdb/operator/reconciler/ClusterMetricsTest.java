@@ -67,6 +67,39 @@ class ClusterMetricsTest {
     }
 
     @Test
+    void aClusterDeletedWhileAnotherWasCreatedLosesItsGaugesAtTheNewOnesFirstRound() {
+        HarperClusterStatus status = new HarperClusterStatus();
+        status.setReadyMembers("3/3");
+        metrics.record(cluster, status, Map.of());
+        // demo is deleted and "other" created: as many clusters as gauged ones, nothing to drop yet
+        metrics.retainOnly(() -> Stream.of(Resources.cluster("other")));
+        assertThat(registry.find(ClusterMetrics.READY_MEMBERS).tag("cluster", "demo").gauge()).isNotNull();
+
+        metrics.record(Resources.cluster("other"), status, Map.of());
+        metrics.retainOnly(() -> Stream.of(Resources.cluster("other")));
+
+        assertThat(registry.find(ClusterMetrics.READY_MEMBERS).tag("cluster", "demo").gauge()).isNull();
+        assertThat(registry.find(ClusterMetrics.READY_MEMBERS).tag("cluster", "other").gauge()).isNotNull();
+    }
+
+    @Test
+    void whileEveryGaugedClusterExistsTheCacheIsOnlyCounted() {
+        HarperClusterStatus status = new HarperClusterStatus();
+        status.setReadyMembers("3/3");
+        metrics.record(cluster, status, Map.of());
+        metrics.record(Resources.cluster("other"), status, Map.of());
+        java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+
+        metrics.retainOnly(() -> {
+            streams.incrementAndGet();
+            return Stream.of(cluster, Resources.cluster("other"), Resources.cluster("third"));
+        });
+
+        assertThat(streams).hasValue(1);
+        assertThat(registry.scrape()).contains("cluster=\"demo\"").contains("cluster=\"other\"");
+    }
+
+    @Test
     void theNamesPrometheusSeesAreThoseItAnnounces() {
         HarperClusterStatus status = new HarperClusterStatus();
         status.setReadyMembers("0/1");

@@ -62,7 +62,8 @@ class IdentityClaimsTest {
                 Resources.node("two", "second", "x.example.com", null, "admin"));
 
         assertThat(claimed(second, nodes)).isEmpty();
-        assertThat(IdentityClaims.declaredNames(nodes)).containsExactly("x.example.com");
+        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, List.of("x.example.com", "y.example.com"), IdentityClaims.indexOf(nodes)))
+                .containsExactly("x.example.com");
     }
 
     @Test
@@ -73,8 +74,11 @@ class IdentityClaimsTest {
         HarperNode urlOnly = Resources.urlNode("byurl", "second", "wss://by-url.example.com:9933", null, "admin");
         HarperNode nameless = Resources.node("nameless", "second", null, null, "admin");
 
-        assertThat(IdentityClaims.declaredNames(List.of(deleting, noCluster, urlOnly, nameless)))
+        List<String> listed = List.of("by-url.example.com", "leaving.example.com", "loose.example.com", "stray.example.com");
+        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, listed, IdentityClaims.indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
                 .containsExactly("by-url.example.com", "leaving.example.com", "loose.example.com");
+        assertThat(IdentityClaims.declaredAmong("elsewhere", listed, IdentityClaims.indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
+                .as("a name declared in another namespace").isEmpty();
     }
 
     @Test
@@ -87,15 +91,23 @@ class IdentityClaimsTest {
         nodes.add(Resources.node("two", "second", "x.example.com", null, "admin"));
         List<ClusterMember> members = MemberResolver.resolve(second, List.of(nodes.get(nodes.size() - 1)), IdentityClaimsTest::secret).staying();
         java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger nodesSeen = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<String, List<HarperNode>> index = IdentityClaims.indexOf(nodes);
 
-        Map<String, String> claimed = IdentityClaims.claimedElsewhere(second, members, nodes, name -> {
+        Map<String, String> claimed = IdentityClaims.claimedElsewhere(second, members, key -> {
+            List<HarperNode> found = index.apply(key);
+            nodesSeen.addAndGet(found.size());
+            return found;
+        }, name -> {
             lookups.incrementAndGet();
             return Optional.ofNullable(clusters.get(name));
         });
 
         assertThat(claimed).containsOnlyKeys("two");
-        // the claimant's cluster, looked up to filter and to order: not the 3,000 others' (a round per poll)
+        // the claimant's cluster, looked up to filter and to order, and the HarperNodes declaring the member's name
+        // or URL (its own and the claimant, each by both): not the 3,000 others (a round per poll)
         assertThat(lookups.get()).isLessThanOrEqualTo(3);
+        assertThat(nodesSeen.get()).isLessThanOrEqualTo(4);
     }
 
     private Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes) {
@@ -105,7 +117,7 @@ class IdentityClaimsTest {
     private static Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes, Map<String, HarperCluster> clusters) {
         List<HarperNode> own = nodes.stream().filter(n -> cluster.getMetadata().getName().equals(n.getSpec().getClusterRef())).toList();
         List<ClusterMember> members = MemberResolver.resolve(cluster, own, IdentityClaimsTest::secret).staying();
-        return IdentityClaims.claimedElsewhere(cluster, members, nodes, name -> Optional.ofNullable(clusters.get(name)));
+        return IdentityClaims.claimedElsewhere(cluster, members, IdentityClaims.indexOf(nodes), name -> Optional.ofNullable(clusters.get(name)));
     }
 
     private static Optional<Secret> secret(String name) {
