@@ -6,6 +6,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -14,6 +15,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *
  * <p>The instances are started once per test run: the {@link HarperDbFixture} lives in the root
  * store, shared by every test class of the JVM, and the store closes it at the end of the run.
+ * Test classes run in parallel (junit.jupiter.execution.parallel in the pom): a class using the
+ * instances must hold {@code @ResourceLock(HarperDb.INSTANCES)}, checked here, so that no two such
+ * classes share them at once.
  */
 public final class HarperDbExtension implements ParameterResolver, BeforeEachCallback {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(HarperDbExtension.class);
@@ -25,16 +29,30 @@ public final class HarperDbExtension implements ParameterResolver, BeforeEachCal
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    requireLock(context);
     return fixture(context).cluster(settings(context).map(HarperDb::instances).orElse(HarperDbFixture.DEFAULT_SIZE));
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
+    requireLock(context);
     Optional<HarperDb> settings = settings(context);
     HarperDbCluster cluster = fixture(context).cluster(settings.map(HarperDb::instances).orElse(HarperDbFixture.DEFAULT_SIZE));
     if (settings.map(HarperDb::resetBeforeEach).orElse(true)) {
       cluster.reset();
     }
+  }
+
+  private static void requireLock(ExtensionContext context) {
+    Class<?> testClass = context.getRequiredTestClass();
+    for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+      if (AnnotationSupport.findRepeatableAnnotations(c, ResourceLock.class).stream()
+          .anyMatch(lock -> HarperDb.INSTANCES.equals(lock.value()))) {
+        return;
+      }
+    }
+    throw new IllegalStateException(testClass.getName() + " uses the real HarperDB instances: it must declare"
+        + " @ResourceLock(HarperDb.INSTANCES), so that no other class using them runs at the same time");
   }
 
   /** The run's fixture, created on first use. */

@@ -3,6 +3,7 @@ package io.harperdb.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fixture against real HarperDB 4.7.29 instances. */
+@ResourceLock(HarperDb.INSTANCES)
 @HarperDb
 class HarperDbFixtureTest {
   private static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);

@@ -2,6 +2,7 @@ package io.harperdb.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The chart's crds/ holds the same files as the top-level crds/, which are the ones the build generates. */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class ChartCrdsInSyncTest {
     static final Path CHART_CRDS = OperatorChart.DIR.resolve("crds");
     static final Path CRDS = Path.of("crds");

@@ -3,6 +3,7 @@ package io.harperdb.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** deploy/ is the chart rendered with its default values, and applies in order: Namespace, CRDs, the rest. */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class DeployManifestTest {
 
     @Test

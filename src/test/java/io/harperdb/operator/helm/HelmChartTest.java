@@ -3,6 +3,7 @@ package io.harperdb.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -42,6 +43,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** helm lint --strict, helm template with default and other values, and values refused by values.schema.json. */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class HelmChartTest {
     static final Map<String, String> NON_DEFAULT = Map.of(
             "watchNamespaces[0]", "team-a",

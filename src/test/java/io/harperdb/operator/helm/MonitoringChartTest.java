@@ -3,6 +3,7 @@ package io.harperdb.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * The chart's monitoring bundle (values monitoring.*): a PodMonitor that finds the managed pods' sidecar port, alert
  * rules and a Grafana dashboard that read only metrics this code exports. All opt-in.
  */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class MonitoringChartTest {
     static final Map<String, String> ALL_ON = Map.of(
             "monitoring.podMonitor.enabled", "true",

@@ -2,6 +2,7 @@ package io.harperdb.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * on, a NetworkPolicy for the operator's pods and the default for clusters. Either way the operator is told who its
  * pods are, so that a cluster's NetworkPolicy lets them reach the Operations API.
  */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class NetworkPolicyChartTest {
 
     @Test

@@ -2,6 +2,7 @@ package io.harperdb.operator.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.harperdb.operator.OperatorBuild;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The jar knows the image the chart runs, so that an operator started without OPERATOR_IMAGE ({@code make run})
  * gives managed pods the same sidecar image as one installed by the chart.
  */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class OperatorBuildTest {
     private final OperatorBuild build = OperatorBuild.current();
 

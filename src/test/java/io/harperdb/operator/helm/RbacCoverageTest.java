@@ -3,6 +3,7 @@ package io.harperdb.operator.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -50,6 +51,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * scenario or listed in {@link #ANTICIPATED} with the reason, so that the rules stay least privilege.
  * The test acts as the user through a second client whose requests are not recorded.
  */
+@ResourceLock("helm")    // helm-java's native library, one caller at a time
 class RbacCoverageTest {
     static final String APPS = "apps";
 

@@ -4,6 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * OPERATOR_IMAGE) or configured wrongly: the StatefulSet appears, or the cluster's status and a Warning Event
  * say what to change, and the reconciler throws nothing. No HarperDB runs (every member is unreachable).
  */
+@Isolated("captures the root logger's events: other classes' would mix in")
 class ManagedClusterConfigurationTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -4,6 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * The Kubernetes resources of managed instances, on the mock API server. No HarperDB runs: every member
  * answers "connection refused", which is enough to see what the operator creates and updates.
  */
+@Isolated("captures the root logger's events: other classes' would mix in")
 class ManagedResourcesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harperdb.replication.model.ClusterStatus;
 import io.harperdb.replication.model.PeerConnection;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Operations API client against three real HarperDB 4.7.29 instances (A, B, C). */
+@ResourceLock(HarperDb.INSTANCES)
 @HarperDb(instances = 3, resetBeforeEach = false)
 class HarperClientRealInstancesTest {
     private static final Duration SETTLE = Duration.ofSeconds(60);

@@ -3,6 +3,7 @@ package io.harperdb.replication.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** The Operations API client against OkHttp's MockWebServer: what it sends, and how it reads every answer. */
+@Isolated("captures the root logger's events: other classes' would mix in")
 class HarperClientTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final OkHttpClient BASE = new OkHttpClient();

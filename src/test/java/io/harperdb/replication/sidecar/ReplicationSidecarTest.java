@@ -3,6 +3,7 @@ package io.harperdb.replication.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import org.junit.jupiter.api.parallel.Isolated;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The sidecar's endpoints and poller, with HarperDB stood in by MockWebServer. */
+@Isolated("captures the root logger's events: other classes' would mix in")
 class ReplicationSidecarTest {
     static final String USER = "admin";
     static final String PASSWORD = "s3cr3t-Pa55";
