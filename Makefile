@@ -45,19 +45,21 @@ promtool:
 # (MeshFormationBenchmark). Each runs in a JVM of its own. BENCH_PLANNER="1000" or BENCH_FLEET="10 100 1000" choose the
 # sizes; BENCH_FLEET_OPTS passes -Xmx and the fleet.* properties (fleet.poll, fleet.idlePolls, fleet.members,
 # fleet.firstAddress); BENCH_MESH_OPTS the fixture's (harperdb.test.firstAddress, harperdb.test.workDir) and mesh.trials.
-# BENCH_PARTS="fleet" runs some parts only (planner, fleet, mesh).
+# BENCH_PARTS="fleet" runs some parts only (planner, fleet, mesh). BENCH_OPERATOR_JVM="-Xmx256m" runs the fleet's operator as its
+# container does, in a JVM of its own with that option (the image's layout from the packaged jar), instead of in the benchmark's.
 BENCH_PLANNER ?= 10 100 1000 5000
 BENCH_FLEET ?= 10 100
 BENCH_FLEET_OPTS ?= -Xmx512m
 # 5,000 members in a full mesh are 25 million observed records: the input alone takes about 2 GB
 BENCH_PLANNER_OPTS ?= -Xmx4g
 BENCH_MESH_OPTS ?=
+BENCH_OPERATOR_JVM ?=
 BENCH_PARTS ?= planner fleet mesh
 EXEC_TEST_JVM = $(MVN) -q org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dexec.classpathScope=test -Dexec.executable=java
 bench: $(if $(filter mesh,$(BENCH_PARTS)),harperdb)
-	$(MVN) -q test-compile
+	$(MVN) -q package -DskipTests
 	$(if $(filter planner,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_PLANNER_OPTS) -cp %classpath io.harperdb.replication.plan.PlannerBenchmark $(BENCH_PLANNER)")
-	$(if $(filter fleet,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_FLEET_OPTS) -cp %classpath io.harperdb.operator.bench.FleetBenchmark $(BENCH_FLEET)")
+	$(if $(filter fleet,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="$(BENCH_FLEET_OPTS) $(if $(BENCH_OPERATOR_JVM),-Dfleet.operatorJvm=$(BENCH_OPERATOR_JVM)) -cp %classpath io.harperdb.operator.bench.FleetBenchmark $(BENCH_FLEET)")
 	$(if $(filter mesh,$(BENCH_PARTS)),$(EXEC_TEST_JVM) -Dexec.args="-Dharperdb.install.dir=$(abspath $(HARPERDB_DIR)) $(BENCH_MESH_OPTS) -cp %classpath io.harperdb.operator.bench.MeshFormationBenchmark")
 
 clean:

@@ -17,12 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ExtendWith(HarperDbExtension.class)
 public @interface HarperDb {
-  /**
-   * The lock every class using the instances declares ({@code @ResourceLock(HarperDb.INSTANCES)}): test
-   * classes run in parallel, those using the instances one at a time.
-   */
-  String INSTANCES = "harperdb-instances";
-
   /** How many instances the test needs (1..9); more are started on demand. */
   int instances() default HarperDbFixture.DEFAULT_SIZE;
 

@@ -3,7 +3,7 @@ package io.harperdb.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The fixture against real HarperDB 4.7.29 instances. */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb
 class HarperDbFixtureTest {
   private static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);

@@ -30,11 +30,14 @@ import java.util.Map;
  * reconcile time percentiles from the operator's own metrics (JOSDK's reconcile timer histogram, {@link ReconcileTimes})
  * from start to Ready and in the idle window, the CPU by owner ({@link ThreadCpu}: the operator's threads apart from the
  * mock API server's and the fleet's), the live heap per cluster and the open files. Everything runs in one JVM (operator,
- * mock API server, fleet), so heap and RSS are upper bounds for the operator alone; CPU is told apart by thread.
+ * mock API server, fleet), so heap and RSS are upper bounds for the operator alone; CPU is told apart by thread. With
+ * {@code -Dfleet.operatorJvm="-Xmx256m"} the operator runs instead as its container does, in a JVM of its own with those
+ * options ({@link OperatorInItsOwnJvm}; needs {@code mvn package}): its CPU, RSS and live heap are then its own.
  *
  * <p>Arguments: cluster counts (default 10 100). System properties: {@code fleet.members} (3), {@code fleet.poll}
  * (spec.pollInterval, 3s), {@code fleet.idlePolls} (polls in the idle window, 20: twice the slow cadence), {@code fleet.firstAddress}
- * (127.55.0.1: the members listen on consecutive loopback addresses from there, port 9925).
+ * (127.55.0.1: the members listen on consecutive loopback addresses from there, port 9925), {@code fleet.operatorJvm} (unset: the
+ * operator in this JVM).
  */
 public final class FleetBenchmark {
     private static final String NAMESPACE = "fleet";
@@ -62,6 +65,10 @@ public final class FleetBenchmark {
         }
         System.out.printf("fleet: %d members per cluster, pollInterval %s, idle window %d polls, %d CPUs, -Xmx %d MiB%n",
                 perCluster, poll, idlePolls, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        if (System.getProperty("fleet.operatorJvm") != null) {
+            System.out.printf("the operator in its own JVM (JDK_JAVA_OPTIONS %s): its CPU is its whole process's, GC and JIT included;"
+                    + " GC and JIT below are this JVM's (mock API server and fleet)%n", System.getProperty("fleet.operatorJvm"));
+        }
         System.out.printf("%8s  %8s  %9s  %9s  %9s  %12s  %12s  %12s  %10s  %12s%n", "clusters", "members", "ready s",
                 "peak heap", "peak RSS", "reads/m/p", "status/m/p", "writes/m/p", "k8s writes", "op cpu ms/m/p");
         for (int clusters : sizes) {
@@ -90,9 +97,14 @@ public final class FleetBenchmark {
             long baselineHeap = liveHeap();
             int baselineFds = openFiles();
             resetPeaks();
-            try (RunningOperator operator = new RunningOperator(kubernetes)) {
-                ReconcileTimes atStart = ReconcileTimes.snapshot(operator.registry());
-                ThreadCpu cpuAtStart = ThreadCpu.snapshot();
+            String operatorJvm = System.getProperty("fleet.operatorJvm");
+            try (RunningOperator inProcess = operatorJvm == null ? new RunningOperator(kubernetes) : null;
+                 OperatorInItsOwnJvm ownJvm = operatorJvm == null ? null : OperatorInItsOwnJvm.start(kubernetes, NAMESPACE, operatorJvm)) {
+                java.util.function.Supplier<ReconcileTimes> reconcileTimes = inProcess != null
+                        ? () -> ReconcileTimes.snapshot(inProcess.registry()) : ownJvm::reconcileTimes;
+                java.util.function.Supplier<Cpu> cpu = () -> new Cpu(ThreadCpu.snapshot(), ownJvm == null ? 0 : ownJvm.cpuNanos());
+                ReconcileTimes atStart = reconcileTimes.get();
+                Cpu cpuAtStart = cpu.get();
                 long start = System.nanoTime();
                 for (int c = 0; c < clusters; c++) {
                     String cluster = String.format("c%04d", c);
@@ -104,31 +116,33 @@ public final class FleetBenchmark {
                 }
                 while (ready(user) < clusters) {
                     if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
-                        throw new IllegalStateException(ready(user) + " of " + clusters + " clusters Ready after 10 minutes");
+                        throw new IllegalStateException(ready(user) + " of " + clusters + " clusters Ready after 10 minutes"
+                                + (ownJvm == null ? "" : "; the operator's log:\n" + ownJvm.logTail(20)));
                     }
                     kubernetes.forgetRequests();    // the mock server keeps every request otherwise
                     Thread.sleep(200);
                 }
                 double readySeconds = (System.nanoTime() - start) / 1e9;
-                ReconcileTimes atReady = ReconcileTimes.snapshot(operator.registry());
-                Map<String, Long> startupCpu = ThreadCpu.snapshot().since(cpuAtStart);
+                ReconcileTimes atReady = reconcileTimes.get();
+                Map<String, Long> startupCpu = cpu.get().since(cpuAtStart);
                 long peakHeap = peakHeap();
                 // the round after Ready is the first one that reads as settled; then the idle window
                 Thread.sleep(2 * pollInterval.toMillis());
                 kubernetes.forgetRequests();
                 long[] before = counts(fleet);
-                ReconcileTimes idleStart = ReconcileTimes.snapshot(operator.registry());
-                ThreadCpu cpuBefore = ThreadCpu.snapshot();
+                ReconcileTimes idleStart = reconcileTimes.get();
+                Cpu cpuBefore = cpu.get();
                 Thread.sleep(idlePolls * pollInterval.toMillis());
                 long[] after = counts(fleet);
-                Map<String, Long> idleCpu = ThreadCpu.snapshot().since(cpuBefore);
-                ReconcileTimes idleEnd = ReconcileTimes.snapshot(operator.registry());
+                Map<String, Long> idleCpu = cpu.get().since(cpuBefore);
+                ReconcileTimes idleEnd = reconcileTimes.get();
                 int k8sWrites = kubernetes.writes().size();
                 int members = names.size();
                 double memberPolls = members * (double) idlePolls;
-                long idleHeap = liveHeap();
-                System.out.printf("%8d  %8d  %9.1f  %6d MiB  %6d MiB  %12.2f  %12.2f  %12.2f  %10d  %12.2f%n", clusters, members, readySeconds,
-                        Math.max(peakHeap, peakHeap()) >> 20, procStatusKib("VmHWM:") >> 10,
+                long idleHeap = ownJvm == null ? liveHeap() : ownJvm.liveHeap();
+                System.out.printf("%8d  %8d  %9.1f  %9s  %6d MiB  %12.2f  %12.2f  %12.2f  %10d  %12.2f%n", clusters, members, readySeconds,
+                        ownJvm == null ? (Math.max(peakHeap, peakHeap()) >> 20) + " MiB" : "-",
+                        (ownJvm == null ? procStatusKib("VmHWM:") : ownJvm.procStatusKib("VmHWM:")) >> 10,
                         (after[1] - before[1]) / (double) (after[0] - before[0]),
                         (after[0] - before[0]) / memberPolls,
                         (after[2] - before[2]) / (double) (after[0] - before[0]),
@@ -137,18 +151,43 @@ public final class FleetBenchmark {
                 System.out.printf("          reconcile, idle window:    %s%n", idleEnd.since(idleStart));
                 System.out.printf("          CPU s, start to Ready: %s%n", cpuSeconds(startupCpu, 1));
                 System.out.printf("          CPU ms per member per poll at idle: %s%n", cpuSeconds(idleCpu, memberPolls / 1000));
-                long added = idleHeap - baselineHeap;
-                // the first size of a run also pays what is made once on first use (caches of Jackson, JOSDK, OkHttp): read the
-                // heap per cluster from a later size
-                System.out.printf("          live heap after GC at idle %d MiB, %d MiB more than before the operator and the resources"
-                                + " (%.0f KiB per cluster%s); RSS now %d MiB; open files %d (the fleet's %.1f per member)%n",
-                        idleHeap >> 20, added >> 20, added / 1024.0 / clusters, firstSize ? ", with one-time costs" : "",
-                        procStatusKib("VmRSS:") >> 10, openFiles(), (baselineFds - filesBeforeFleet) / (double) members);
+                if (ownJvm != null) {
+                    // the operator's heap alone: its JVM held no heap before the resources
+                    System.out.printf("          the operator in its own JVM (%s): live heap after GC at idle %d MiB (%.0f KiB per cluster),"
+                                    + " RSS now %d MiB, peak %d MiB%n", operatorJvm, idleHeap >> 20, idleHeap / 1024.0 / clusters,
+                            ownJvm.procStatusKib("VmRSS:") >> 10, ownJvm.procStatusKib("VmHWM:") >> 10);
+                } else {
+                    long added = idleHeap - baselineHeap;
+                    // the first size of a run also pays what is made once on first use (caches of Jackson, JOSDK, OkHttp): read the
+                    // heap per cluster from a later size
+                    System.out.printf("          live heap after GC at idle %d MiB, %d MiB more than before the operator and the resources"
+                                    + " (%.0f KiB per cluster%s); RSS now %d MiB; open files %d (the fleet's %.1f per member)%n",
+                            idleHeap >> 20, added >> 20, added / 1024.0 / clusters, firstSize ? ", with one-time costs" : "",
+                            procStatusKib("VmRSS:") >> 10, openFiles(), (baselineFds - filesBeforeFleet) / (double) members);
+                }
                 firstSize = false;
                 if (ready(user) < clusters) {
                     System.out.println("  note: " + (clusters - ready(user)) + " clusters left Ready during the idle window");
                 }
             }
+        }
+    }
+
+    /**
+     * CPU by owner: this JVM's threads ({@link ThreadCpu}) and, when the operator runs in its own JVM, that whole process
+     * (then the operator's share; this JVM's threads that {@link ThreadCpu} would give the operator are the benchmark's
+     * own Kubernetes client).
+     */
+    private record Cpu(ThreadCpu threads, long operatorProcessNanos) {
+        Map<String, Long> since(Cpu earlier) {
+            Map<String, Long> spent = threads.since(earlier.threads);
+            if (operatorProcessNanos > 0) {
+                spent.merge(ThreadCpu.BENCHMARK, spent.getOrDefault(ThreadCpu.OPERATOR, 0L), Long::sum);
+                long operator = operatorProcessNanos - earlier.operatorProcessNanos;
+                spent.put(ThreadCpu.OPERATOR, operator);
+                spent.merge("process", operator, Long::sum);
+            }
+            return spent;
         }
     }
 

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator's own reconcile timers, as it exposes them: JOSDK's {@code operator.sdk.controllers.execution.reconcile}
@@ -49,6 +51,40 @@ final class ReconcileTimes {
             histograms.put(controller, new Histogram(bounds, counts, timer.count() + (previous == null ? 0 : previous.count)));
         }
         return new ReconcileTimes(histograms);
+    }
+
+    /** The same histograms as an operator's /metrics shows them (Prometheus text: the timer's _bucket and _count lines). */
+    static ReconcileTimes parse(String prometheusText) {
+        String name = TIMER.replace('.', '_') + "_seconds";
+        Map<String, TreeMap<Double, Double>> buckets = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        for (String line : prometheusText.split("\n")) {
+            if (!line.startsWith(name + "_bucket{") && !line.startsWith(name + "_count{")) {
+                continue;
+            }
+            String labels = line.substring(line.indexOf('{') + 1, line.lastIndexOf('}'));
+            String controller = label(labels, "controller");
+            double value = Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]);
+            if (line.startsWith(name + "_count{")) {
+                counts.merge(controller, (long) value, Long::sum);
+            } else {
+                String le = label(labels, "le");
+                if (!"+Inf".equals(le)) {
+                    buckets.computeIfAbsent(controller, k -> new TreeMap<>()).merge(Double.parseDouble(le) * 1000, value, Double::sum);
+                }
+            }
+        }
+        Map<String, Histogram> histograms = new TreeMap<>();
+        buckets.forEach((controller, byBound) -> histograms.put(controller, new Histogram(
+                byBound.keySet().stream().mapToDouble(Double::doubleValue).toArray(),
+                byBound.values().stream().mapToDouble(Double::doubleValue).toArray(),
+                counts.getOrDefault(controller, 0L))));
+        return new ReconcileTimes(histograms);
+    }
+
+    private static String label(String labels, String key) {
+        Matcher m = Pattern.compile("(?:^|,)" + key + "=\"([^\"]*)\"").matcher(labels);
+        return m.find() ? m.group(1) : "";
     }
 
     /** Per controller, "p50 x ms, p99 y ms (n reconciles)" for the reconciles since {@code earlier}. */

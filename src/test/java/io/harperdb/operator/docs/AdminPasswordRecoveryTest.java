@@ -2,7 +2,7 @@ package io.harperdb.operator.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbInstance;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * the super_user's password without knowing the old one, and the Operations API then takes the new password
  * and refuses the old one.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 1)
 class AdminPasswordRecoveryTest {
     private static final String USER_INFO = "{\"operation\":\"user_info\"}";

@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * from 5 to 3, and afterwards every acknowledged record is on every survivor. A {@link FakeKubelet} runs fixture
  * instance {@code i} for pod {@code demo-i}.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 5, resetBeforeEach = false)
 class DrainEndToEndTest {
     private static final Logger LOG = LoggerFactory.getLogger(DrainEndToEndTest.class);

@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * The operator against the mock API server and three real HarperDB 4.7.29 instances, each declared
  * by a HarperNode (members the operator does not run).
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 3, resetBeforeEach = false)
 class ExternalMembersEndToEndTest {
     private static final Duration CONVERGE = Duration.ofSeconds(60);

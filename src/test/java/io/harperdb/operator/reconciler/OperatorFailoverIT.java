@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * instances. Every Operations API call goes through a recording proxy, so the calls of both processes
  * are seen. Needs {@code mvn package} (the image's jar): an IT of the pod-contract execution.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 3, resetBeforeEach = false)
 class OperatorFailoverIT {
     private static final Duration CONVERGE = Duration.ofSeconds(90);

@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * identity, so nothing is removed from or added to the mesh. A {@link FakeKubelet} restarts the instance of
  * each deleted pod.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 3, resetBeforeEach = false)
 class RollingRestartEndToEndTest {
     private static final Duration CONVERGE = Duration.ofSeconds(90);

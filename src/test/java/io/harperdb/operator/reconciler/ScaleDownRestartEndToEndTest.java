@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * in all, and shrinks. The stopped operator's calls to HarperDB fail from the moment it is stopped, as a killed
  * process's would; {@link OperatorFailoverIT} kills the operator's own process for the removal of a HarperNode.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 3, resetBeforeEach = false)
 class ScaleDownRestartEndToEndTest {
     private static final Duration CONVERGE = Duration.ofSeconds(120);

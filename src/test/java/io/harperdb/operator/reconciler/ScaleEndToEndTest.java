@@ -4,7 +4,7 @@ import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * loopback address (its member address resolver), as it would reach the pod's stable DNS name in a cluster.
  * The fixture's instances share one admin password per run, so one admin Secret serves them all.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 5, resetBeforeEach = false)
 class ScaleEndToEndTest {
     private static final Duration CONVERGE = Duration.ofSeconds(90);

@@ -3,7 +3,7 @@ package io.harperdb.replication.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harperdb.replication.model.NodeRecord;
 import io.harperdb.replication.model.PeerConnection;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * the sender (reversed), then rewrites its own record; subscriptions written over a full record are
  * stored and {@code replicates: true} stays.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 2, resetBeforeEach = false)
 class UpdateNodeRealInstancesTest {
     private static final Duration SETTLE = Duration.ofSeconds(60);

@@ -3,7 +3,7 @@ package io.harperdb.replication.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Isolated;
 import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.client.HarperClient;
 import io.harperdb.replication.client.NodeAuthorization;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value #ROWS} rows; B is unready while it copies them, ready once it has, still ready when A
  * stops; its metrics parse as Prometheus text and show A disconnected.
  */
-@ResourceLock(HarperDb.INSTANCES)
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 2, resetBeforeEach = false)
 class SidecarRealInstancesTest {
     /** Enough for the copy to last several polls even on a quiet machine (20,000 took 5 s on a busy one). */

@@ -56,6 +56,11 @@ public final class OperatorProcess implements AutoCloseable {
         return name;
     }
 
+    /** The process's id (the java process itself: the image's ENTRYPOINT runs java directly). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
