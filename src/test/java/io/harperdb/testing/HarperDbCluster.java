@@ -60,14 +60,15 @@ public final class HarperDbCluster {
   }
 
   /**
-   * Gives every instance of the run a fresh install: HarperDB 4.7.29 keeps state across remove_node and
-   * restarts (peer certificates, deletions still queued for replication) that was seen to keep fresh links
-   * from connecting in a later test. Instances prepared in the background while the previous test ran are
-   * swapped in where ready ({@link HarperDbFixture#reinstall()}), so a position's address and name may change
-   * (between two addresses); credentials stay the same.
+   * Gives every instance of this cluster (the first {@link #size()} of the run) a fresh install: HarperDB 4.7.29
+   * keeps state across remove_node and restarts (peer certificates, deletions still queued for replication) that
+   * was seen to keep fresh links from connecting in a later test. Instances prepared in the background while the
+   * previous test ran are swapped in where ready ({@link HarperDbFixture#reinstall(int)}), so a position's address
+   * and name may change (between two addresses); credentials stay the same. The run's other instances are left
+   * alone: their restarts would take the CPUs from this test's.
    */
   public void reinstall() {
-    fixture.reinstall();
+    fixture.reinstall(size);
   }
 
   /** Drops every database but {@code system} on every instance. */

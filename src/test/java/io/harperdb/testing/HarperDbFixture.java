@@ -257,19 +257,27 @@ public final class HarperDbFixture implements AutoCloseable {
     return instances.get(position);
   }
 
-  /**
-   * Makes every position a fresh install (see {@link HarperDbInstance#reinstall()}). With spares, a position whose
-   * spare is ready gets it (a fresh instance on the position's other address, already running) and its used
-   * instance becomes the next spare, reinstalled in the background while the test runs; the rest (the first call,
-   * a spare that failed) are reinstalled in place, in parallel, and get a spare for the next call.
-   */
+  /** Makes every position a fresh install: {@link #reinstall(int)} of all of them. */
   public synchronized void reinstall() {
+    reinstall(instances.size());
+  }
+
+  /**
+   * Makes the first {@code count} positions a fresh install (see {@link HarperDbInstance#reinstall()}); the others,
+   * which the test does not use, are left as they are (a test that uses them reinstalls or resets them first), so
+   * that no restart of theirs takes the CPUs from a test. With spares, a position whose spare is ready gets it (a
+   * fresh instance on the position's other address, already running) and its used instance becomes the next spare,
+   * reinstalled in the background while the test runs; the rest (the first call, a spare that failed) are reinstalled
+   * in place, in parallel, and get a spare for the next call.
+   */
+  public synchronized void reinstall(int count) {
+    int positions = Math.min(count, instances.size());
     if (!useSpares) {
-      inParallel(List.copyOf(instances), HarperDbInstance::reinstall);
+      inParallel(List.copyOf(instances.subList(0, positions)), HarperDbInstance::reinstall);
       return;
     }
     List<Integer> inPlace = new ArrayList<>();
-    for (int position = 0; position < instances.size(); position++) {
+    for (int position = 0; position < positions; position++) {
       Spare spare = spares.remove(position);
       if (spare != null && isReady(spare)) {
         HarperDbInstance used = instances.set(position, spare.instance());
