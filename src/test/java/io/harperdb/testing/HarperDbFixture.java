@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link HarperDbExtension} creates it lazily in JUnit's root store, which closes it (stopping
  * every instance) when the run ends; {@link ProcessGroups}' shutdown hook covers failures and
  * Ctrl-C. Instance {@code i} listens on {@code firstAddress + i} (127.0.0.11, .12, ...) with the
- * standard ports, like pods do, or, once {@link #reinstall()} swapped in its spare, on {@code firstAddress + i +
+ * standard ports, like pods do, or, once {@link #reinstall(int)} swapped in its spare, on {@code firstAddress + i +
  * SPARE_OFFSET} (127.0.0.21, ...). Instances are started when first asked for, several in parallel.
  *
  * <p>Settings (system properties): {@code harperdb.install.dir} (where {@code make test} installed
@@ -113,7 +113,7 @@ public final class HarperDbFixture implements AutoCloseable {
   private final OkHttpClient http;
   /** The instances tests see, by position: position i is on address i or on its spare's address. */
   private final List<HarperDbInstance> instances = new ArrayList<>();
-  /** Per position, the instance that {@link #reinstall()} swaps in next, being made fresh in the background. */
+  /** Per position, the instance that {@link #reinstall(int)} swaps in next, being made fresh in the background. */
   private final Map<Integer, Spare> spares = new HashMap<>();
   private final boolean useSpares;
   private final ExecutorService background = Executors.newCachedThreadPool(r -> {
@@ -128,7 +128,7 @@ public final class HarperDbFixture implements AutoCloseable {
   private record Spare(HarperDbInstance instance, Future<?> ready) {}
 
   /**
-   * The tests' fixture (through {@link HarperDbExtension}): {@link #reinstall()} swaps in spares prepared in the
+   * The tests' fixture (through {@link HarperDbExtension}): {@link #reinstall(int)} swaps in spares prepared in the
    * background, unless {@code -Dharperdb.test.spares=false}.
    */
   public HarperDbFixture() {
@@ -136,7 +136,7 @@ public final class HarperDbFixture implements AutoCloseable {
   }
 
   /**
-   * @param useSpares whether {@link #reinstall()} swaps in instances made fresh in the background while the previous
+   * @param useSpares whether {@link #reinstall(int)} swaps in instances made fresh in the background while the previous
    *     test ran (a test's time without the 5 to 6 s of a restart), or reinstalls in place (a benchmark main that
    *     must not share the CPUs with a background restart while it measures)
    */
@@ -252,14 +252,9 @@ public final class HarperDbFixture implements AutoCloseable {
     }
   }
 
-  /** The instance at {@code position} now (a spare swapped in by {@link #reinstall()} changes it). */
+  /** The instance at {@code position} now (a spare swapped in by {@link #reinstall(int)} changes it). */
   synchronized HarperDbInstance instance(int position) {
     return instances.get(position);
-  }
-
-  /** Makes every position a fresh install: {@link #reinstall(int)} of all of them. */
-  public synchronized void reinstall() {
-    reinstall(instances.size());
   }
 
   /**

@@ -2,7 +2,6 @@ package io.harperdb.operator.reconciler;
 
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.HarperNode;
-import io.harperdb.operator.api.HarperNodeSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
@@ -66,17 +65,6 @@ final class IdentityClaims {
 
     static String urlKey(String namespace, String operationsUrl) {
         return "url " + namespace + " " + normalized(operationsUrl);
-    }
-
-    /** The HarperNodes having each key, as the informer's index holds them; here, for tests, from a list. */
-    static Function<String, List<HarperNode>> indexOf(Collection<HarperNode> nodes) {
-        Map<String, List<HarperNode>> index = new java.util.HashMap<>();
-        for (HarperNode node : nodes) {
-            for (String key : identityKeys(node)) {
-                index.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(node);
-            }
-        }
-        return key -> index.getOrDefault(key, List.of());
     }
 
     /** Those of {@code names} that a HarperNode of the namespace declares, valid or not, of any cluster or none. */

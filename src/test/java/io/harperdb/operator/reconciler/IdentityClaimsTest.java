@@ -62,7 +62,7 @@ class IdentityClaimsTest {
                 Resources.node("two", "second", "x.example.com", null, "admin"));
 
         assertThat(claimed(second, nodes)).isEmpty();
-        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, List.of("x.example.com", "y.example.com"), IdentityClaims.indexOf(nodes)))
+        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, List.of("x.example.com", "y.example.com"), indexOf(nodes)))
                 .containsExactly("x.example.com");
     }
 
@@ -75,9 +75,9 @@ class IdentityClaimsTest {
         HarperNode nameless = Resources.node("nameless", "second", null, null, "admin");
 
         List<String> listed = List.of("by-url.example.com", "leaving.example.com", "loose.example.com", "stray.example.com");
-        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, listed, IdentityClaims.indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
+        assertThat(IdentityClaims.declaredAmong(Resources.NAMESPACE, listed, indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
                 .containsExactly("by-url.example.com", "leaving.example.com", "loose.example.com");
-        assertThat(IdentityClaims.declaredAmong("elsewhere", listed, IdentityClaims.indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
+        assertThat(IdentityClaims.declaredAmong("elsewhere", listed, indexOf(List.of(deleting, noCluster, urlOnly, nameless))))
                 .as("a name declared in another namespace").isEmpty();
     }
 
@@ -92,7 +92,7 @@ class IdentityClaimsTest {
         List<ClusterMember> members = MemberResolver.resolve(second, List.of(nodes.get(nodes.size() - 1)), IdentityClaimsTest::secret).staying();
         java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger nodesSeen = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<String, List<HarperNode>> index = IdentityClaims.indexOf(nodes);
+        java.util.function.Function<String, List<HarperNode>> index = indexOf(nodes);
 
         Map<String, String> claimed = IdentityClaims.claimedElsewhere(second, members, key -> {
             List<HarperNode> found = index.apply(key);
@@ -110,6 +110,17 @@ class IdentityClaimsTest {
         assertThat(nodesSeen.get()).isLessThanOrEqualTo(4);
     }
 
+    /** The HarperNodes having each key, as the informer's index (by {@link IdentityClaims#identityKeys}) holds them. */
+    private static java.util.function.Function<String, List<HarperNode>> indexOf(List<HarperNode> nodes) {
+        Map<String, List<HarperNode>> index = new java.util.HashMap<>();
+        for (HarperNode node : nodes) {
+            for (String key : IdentityClaims.identityKeys(node)) {
+                index.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(node);
+            }
+        }
+        return key -> index.getOrDefault(key, List.of());
+    }
+
     private Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes) {
         return claimed(cluster, nodes, clusters);
     }
@@ -117,7 +128,7 @@ class IdentityClaimsTest {
     private static Map<String, String> claimed(HarperCluster cluster, List<HarperNode> nodes, Map<String, HarperCluster> clusters) {
         List<HarperNode> own = nodes.stream().filter(n -> cluster.getMetadata().getName().equals(n.getSpec().getClusterRef())).toList();
         List<ClusterMember> members = MemberResolver.resolve(cluster, own, IdentityClaimsTest::secret).staying();
-        return IdentityClaims.claimedElsewhere(cluster, members, IdentityClaims.indexOf(nodes), name -> Optional.ofNullable(clusters.get(name)));
+        return IdentityClaims.claimedElsewhere(cluster, members, indexOf(nodes), name -> Optional.ofNullable(clusters.get(name)));
     }
 
     private static Optional<Secret> secret(String name) {
