@@ -9,11 +9,12 @@ import java.util.Objects;
 
 /**
  * A link between two full members that is down while both answer, as the operator keeps it between rounds:
- * since when, and when add_node was last sent to mend it (the planner's healing, docs/planner.md).
+ * since when, when add_node was last sent to mend it, and when the workers of the member that received nothing
+ * over it were last restarted (the planner's healing, docs/planner.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"a", "b", "since", "lastHealAttempt"})
+@JsonPropertyOrder({"a", "b", "since", "lastHealAttempt", "lastWorkerRestart"})
 public class LinkDownStatus {
     @JsonPropertyDescription("One member of the link (the first by name)")
     private String a;
@@ -27,14 +28,22 @@ public class LinkDownStatus {
     @JsonPropertyDescription("When add_node was last sent to mend it (RFC 3339); absent when never")
     private String lastHealAttempt;
 
+    @JsonPropertyDescription("When the member that received nothing over it had its worker threads restarted to mend it (RFC 3339); absent when never")
+    private String lastWorkerRestart;
+
     public LinkDownStatus() {
     }
 
     public LinkDownStatus(String a, String b, String since, String lastHealAttempt) {
+        this(a, b, since, lastHealAttempt, null);
+    }
+
+    public LinkDownStatus(String a, String b, String since, String lastHealAttempt, String lastWorkerRestart) {
         this.a = a;
         this.b = b;
         this.since = since;
         this.lastHealAttempt = lastHealAttempt;
+        this.lastWorkerRestart = lastWorkerRestart;
     }
 
     public String getA() {
@@ -69,14 +78,23 @@ public class LinkDownStatus {
         this.lastHealAttempt = lastHealAttempt;
     }
 
+    public String getLastWorkerRestart() {
+        return lastWorkerRestart;
+    }
+
+    public void setLastWorkerRestart(String lastWorkerRestart) {
+        this.lastWorkerRestart = lastWorkerRestart;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LinkDownStatus l && Objects.equals(a, l.a) && Objects.equals(b, l.b)
-                && Objects.equals(since, l.since) && Objects.equals(lastHealAttempt, l.lastHealAttempt);
+                && Objects.equals(since, l.since) && Objects.equals(lastHealAttempt, l.lastHealAttempt)
+                && Objects.equals(lastWorkerRestart, l.lastWorkerRestart);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(a, b, since, lastHealAttempt);
+        return Objects.hash(a, b, since, lastHealAttempt, lastWorkerRestart);
     }
 }

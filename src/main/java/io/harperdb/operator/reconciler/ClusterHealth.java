@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Judges members and links from what every member answered. A link between two full members counts as
- * connected when either side reports all its database sockets connected; a link with a partial member
- * when every side that receives something over it does: HarperDB shows a partial member's links
- * without sockets on the peers' side and connected on the receiving side. Only links the
+ * Judges members and links from what every member answered. A link counts as connected when every side
+ * that receives something over it reports all its database sockets connected: both sides between two
+ * full members (each side's sockets are its own connections, over which it receives the other's writes;
+ * on 4.7.29 one side's connection can die for good while the other's stays up, row 22), the receiving
+ * side with a partial member (HarperDB shows a partial member's links without sockets on the peers' side
+ * and connected on the receiving side). Only links the
  * planner makes are expected (a link that would carry nothing is not), and members the planner judged
  * invalid are never ready: nothing is sent to or about them.
  */
@@ -56,25 +58,41 @@ public final class ClusterHealth {
     }
 
     /**
-     * Between two full members: either side reports all its sockets connected. With a partial member:
-     * every side that should receive something over the link reports its sockets connected (the
-     * receiving side is the one that shows them; on 4.7.29 a member whose own connections had died
-     * still showed on its peers' side as their subscriber, compatibility row 21).
+     * Every side that should receive something over the link reports its sockets connected: both between
+     * two full members, the receiving side with a partial member (on 4.7.29 a member whose own connections
+     * had died still showed on its peers' side as their subscriber, compatibility rows 21 and 22).
      */
     public boolean linked(String a, String b) {
+        return deafSide(a, b) == null;
+    }
+
+    /**
+     * The side of the link that should receive over it and does not: {@code a}, {@code b}, or "both";
+     * null when linked.
+     */
+    private String deafSide(String a, String b) {
         List<Subscription> sa = subscriptions.get(a);
         List<Subscription> sb = subscriptions.get(b);
         boolean aFull = sa == null || sa.isEmpty();
         boolean bFull = sb == null || sb.isEmpty();
+        boolean toA;
+        boolean toB;
         if (aFull && bFull) {
-            return connected(a, b) || connected(b, a);
+            toA = true;
+            toB = true;
+        } else {
+            toA = ReplicationPlanner.carriesTo(sa, sb);
+            toB = ReplicationPlanner.carriesTo(sb, sa);
+            if (!toA && !toB) {
+                return connected(a, b) || connected(b, a) ? null : "both";
+            }
         }
-        boolean toA = ReplicationPlanner.carriesTo(sa, sb);
-        boolean toB = ReplicationPlanner.carriesTo(sb, sa);
-        if (!toA && !toB) {
-            return connected(a, b) || connected(b, a);
+        boolean aDeaf = toA && !connected(a, b);
+        boolean bDeaf = toB && !connected(b, a);
+        if (aDeaf && bDeaf) {
+            return "both";
         }
-        return (!toA || connected(a, b)) && (!toB || connected(b, a));
+        return aDeaf ? a : bDeaf ? b : null;
     }
 
     private boolean connected(String from, String to) {
@@ -113,8 +131,10 @@ public final class ClusterHealth {
             for (int j = i + 1; j < members.size(); j++) {
                 String a = members.get(i);
                 String b = members.get(j);
-                if (shouldLink(a, b) && reachable(a) && reachable(b) && !linked(a, b)) {
-                    problems.add("link " + a + " <-> " + b + " is not connected");
+                String deaf = shouldLink(a, b) && reachable(a) && reachable(b) ? deafSide(a, b) : null;
+                if (deaf != null) {
+                    problems.add("link " + a + " <-> " + b + " is not connected"
+                            + ("both".equals(deaf) ? "" : ": " + deaf + " receives nothing from " + (deaf.equals(a) ? b : a)));
                 }
             }
         }

@@ -166,7 +166,8 @@ public final class ClusterStatusBuilder {
         return links.isEmpty() ? null : links.stream()
                 .sorted(Comparator.comparing(LinkDown::since).thenComparing(LinkDown::a).thenComparing(LinkDown::b))
                 .limit(LINKS_DOWN_KEPT)
-                .map(l -> new LinkDownStatus(l.a(), l.b(), timestamp(l.since()), l.lastAttempt() == null ? null : timestamp(l.lastAttempt())))
+                .map(l -> new LinkDownStatus(l.a(), l.b(), timestamp(l.since()), l.lastAttempt() == null ? null : timestamp(l.lastAttempt()),
+                        l.lastRestart() == null ? null : timestamp(l.lastRestart())))
                 .toList();
     }
 
@@ -179,7 +180,8 @@ public final class ClusterStatusBuilder {
         for (LinkDownStatus l : previous.getLinksDown()) {
             try {
                 links.add(new LinkDown(l.getA(), l.getB(), Instant.parse(l.getSince()),
-                        l.getLastHealAttempt() == null ? null : Instant.parse(l.getLastHealAttempt())));
+                        l.getLastHealAttempt() == null ? null : Instant.parse(l.getLastHealAttempt()),
+                        l.getLastWorkerRestart() == null ? null : Instant.parse(l.getLastWorkerRestart())));
             } catch (RuntimeException e) {    // edited by hand: that link starts again
             }
         }

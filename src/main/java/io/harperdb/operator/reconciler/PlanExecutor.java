@@ -12,6 +12,7 @@ import io.harperdb.replication.plan.PlannedOperation.ConfigureCluster;
 import io.harperdb.replication.plan.PlannedOperation.DeleteNodeRecords;
 import io.harperdb.replication.plan.PlannedOperation.DeleteRoutes;
 import io.harperdb.replication.plan.PlannedOperation.RemoveNode;
+import io.harperdb.replication.plan.PlannedOperation.RestartWorkers;
 import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
 import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
 import java.util.ArrayList;
@@ -126,6 +127,11 @@ public class PlanExecutor {
         public String deleteRoutes(DeleteRoutes delete) {
             return "routes of " + delete.target();
         }
+
+        @Override
+        public String restartWorkers(RestartWorkers restart) {
+            return restart.target();
+        }
     };
 
     /** One line that names the operation, its target and its subject; never a credential. */
@@ -171,6 +177,11 @@ public class PlanExecutor {
         public String deleteRoutes(DeleteRoutes delete) {
             return "cluster_delete_routes " + delete.routes() + " on " + delete.target();
         }
+
+        @Override
+        public String restartWorkers(RestartWorkers restart) {
+            return "restart_service http_workers on " + restart.target() + " (" + restart.because() + ")";
+        }
     };
 
     /** Sends one operation with the target's client; HarperDB's message on success. */
@@ -209,6 +220,11 @@ public class PlanExecutor {
             @Override
             public String deleteRoutes(DeleteRoutes delete) {
                 return client.deleteRoutes(delete.routes()).message();
+            }
+
+            @Override
+            public String restartWorkers(RestartWorkers restart) {
+                return client.restartHttpWorkers().message();
             }
         });
     }

@@ -28,6 +28,11 @@ final class Healing {
     static final Duration AFTER = Duration.ofSeconds(30);
     /** Then one add_node this often while it stays down. */
     static final Duration EVERY = Duration.ofMinutes(5);
+    /**
+     * A member that still receives nothing over a link this long after its add_node has its workers restarted
+     * (once per add_node): the add_node renewed trust and records, so what is left is a dead connection.
+     */
+    static final Duration RESTART_AFTER = Duration.ofSeconds(30);
 
     record Result(List<PlannedOperation> operations, List<LinkDown> linksDown) {
     }
@@ -35,14 +40,22 @@ final class Healing {
     private Healing() {
     }
 
-    /** Two members that neither shows linked to the other, and the add_node that mends their link. */
-    record Candidate(String a, String b, PlannedOperation.AddNode mend) {
+    /**
+     * Two members not linked both ways, and the add_node that mends their link.
+     *
+     * @param deaf the end whose own connection is down while the other end's is up (it receives nothing from
+     *             the other); null when neither end is connected, and for partial links
+     */
+    record Candidate(String a, String b, PlannedOperation.AddNode mend, String deaf) {
+        Candidate(String a, String b, PlannedOperation.AddNode mend) {
+            this(a, b, mend, null);
+        }
     }
 
     /**
-     * @param candidates the pairs down this round: between full members (the add_node names the other
-     *                   without subscriptions) and partial links made as planned (the add_node that made them,
-     *                   with their subscriptions)
+     * @param candidates the pairs down this round: between full members (the add_node, sent to the end that
+     *                   receives nothing when only one does, names the other without subscriptions) and partial
+     *                   links made as planned (the add_node that made them, with their subscriptions)
      */
     static Result plan(PlanInput input, List<Candidate> candidates) {
         if (input.now() == null) {
@@ -55,22 +68,42 @@ final class Healing {
         // one link call per target per round (rule 10): a second one waits, still due, for the next round
         Set<String> targets = new HashSet<>();
         for (Candidate c : candidates) {
-            LinkDown link = previous(previous, now, c.a(), c.b()).orElse(new LinkDown(first(c), second(c), now, null));
+            LinkDown link = previous(previous, now, c.a(), c.b()).orElse(new LinkDown(c.a(), c.b(), now, null));
             if (due(link, now) && targets.add(c.mend().target())) {
                 operations.add(c.mend());
-                link = new LinkDown(link.a(), link.b(), link.since(), now);
+                link = link.attempted(now);
             }
             down.add(link);
         }
+        restartOneDeafMember(candidates, down, targets, now).ifPresent(operations::add);
         return new Result(List.copyOf(operations), List.copyOf(down));
     }
 
-    private static String first(Candidate c) {
-        return c.a().compareTo(c.b()) <= 0 ? c.a() : c.b();
-    }
-
-    private static String second(Candidate c) {
-        return c.a().compareTo(c.b()) <= 0 ? c.b() : c.a();
+    /**
+     * The first member that receives nothing over a link that its add_node did not mend within
+     * {@link #RESTART_AFTER}: its workers restart (one member a round, none that gets a link call this round).
+     * Every link it is deaf on counts as restarted, so that it restarts once for all of them.
+     */
+    private static Optional<PlannedOperation> restartOneDeafMember(List<Candidate> candidates, List<LinkDown> down,
+                                                                   Set<String> targets, Instant now) {
+        for (int k = 0; k < candidates.size(); k++) {
+            Candidate c = candidates.get(k);
+            LinkDown link = down.get(k);
+            if (c.deaf() == null || !restartDue(link, now) || targets.contains(c.deaf())) {
+                continue;
+            }
+            String deaf = c.deaf();
+            String peer = deaf.equals(c.a()) ? c.b() : c.a();
+            for (int m = 0; m < candidates.size(); m++) {
+                if (deaf.equals(candidates.get(m).deaf())) {
+                    down.set(m, down.get(m).restarted(now));
+                }
+            }
+            return Optional.of(new PlannedOperation.RestartWorkers(deaf, "it has received nothing from " + peer
+                    + " since " + link.since() + ", while " + peer + " receives from it; add_node at "
+                    + link.lastAttempt() + " did not mend it"));
+        }
+        return Optional.empty();
     }
 
     /** Down {@link #AFTER} or longer, and not mended in the last {@link #EVERY}. */
@@ -78,6 +111,12 @@ final class Healing {
         boolean longEnough = !now.isBefore(link.since().plus(AFTER));
         boolean notJustTried = link.lastAttempt() == null || !now.isBefore(link.lastAttempt().plus(EVERY));
         return longEnough && notJustTried;
+    }
+
+    /** Mended by add_node {@link #RESTART_AFTER} ago or more, and not restarted since that add_node. */
+    static boolean restartDue(LinkDown link, Instant now) {
+        return link.lastAttempt() != null && !now.isBefore(link.lastAttempt().plus(RESTART_AFTER))
+                && (link.lastRestart() == null || link.lastRestart().isBefore(link.lastAttempt()));
     }
 
     /** The previous round's links down by (a, b), the first of each pair. */

@@ -60,6 +60,8 @@ public sealed interface PlannedOperation {
         R setRoutes(SetRoutes operation);
 
         R deleteRoutes(DeleteRoutes operation);
+
+        R restartWorkers(RestartWorkers operation);
     }
 
     /** {@code cluster_set_routes} or {@code cluster_delete_routes}: an edit of the target's route config. */
@@ -206,6 +208,21 @@ public sealed interface PlannedOperation {
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.deleteRoutes(this);
+        }
+    }
+
+    /**
+     * {@code restart_service} of {@code http_workers}: the target restarts its worker threads, which hold its
+     * replication connections, and connects to its peers anew. On 4.7.29 a connection whose reconnect threw
+     * (certificate context missing while it was being re-signed) is never tried again; add_node does not renew it
+     * (the subscription exists), a new worker does (docs/harperdb-compatibility.md row 22).
+     *
+     * @param because why, for the log and the Event: which peer it has received nothing from, since when
+     */
+    record RestartWorkers(String target, String because) implements PlannedOperation {
+        @Override
+        public <R> R accept(Visitor<R> visitor) {
+            return visitor.restartWorkers(this);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.harperdb.replication.plan.PlannedOperation.ConfigureCluster;
 import io.harperdb.replication.plan.PlannedOperation.DeleteNodeRecords;
 import io.harperdb.replication.plan.PlannedOperation.DeleteRoutes;
 import io.harperdb.replication.plan.PlannedOperation.RemoveNode;
+import io.harperdb.replication.plan.PlannedOperation.RestartWorkers;
 import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
 import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
 import java.util.ArrayList;
@@ -801,14 +802,19 @@ public final class ReplicationPlanner {
                 if (!partial[i]) full.set(i);
             }
             List<Healing.Candidate> candidates = new ArrayList<>();
-            for (int i = full.nextSetBit(0); i >= 0; i = full.nextSetBit(i + 1)) {
-                // only the pairs not linked from i's side are looked at: idle clusters have none
-                BitSet unlinked = (BitSet) full.clone();
-                unlinked.clear(0, i + 1);
-                unlinked.andNot(connected[i]);
-                for (int j = unlinked.nextSetBit(0); j >= 0; j = unlinked.nextSetBit(j + 1)) {
-                    if (connected[j].get(i)) continue;
-                    candidates.add(new Healing.Candidate(names[i], names[j], new AddNode(names[i], fullConnection(j))));
+            for (int x = full.nextSetBit(0); x >= 0; x = full.nextSetBit(x + 1)) {
+                // only the members x does not receive from are looked at: idle clusters have none
+                BitSet deafTo = (BitSet) full.clone();
+                deafTo.clear(x);
+                deafTo.andNot(connected[x]);
+                for (int y = deafTo.nextSetBit(0); y >= 0; y = deafTo.nextSetBit(y + 1)) {
+                    if (!connected[y].get(x)) {
+                        // neither end connected: one candidate for the pair, add_node to the first by name
+                        if (x < y) candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y))));
+                    } else {
+                        // x receives nothing from y while y receives from x: x's own connection is down
+                        candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y)), names[x]));
+                    }
                 }
             }
             candidates.addAll(partialLinksDown);
@@ -881,6 +887,11 @@ public final class ReplicationPlanner {
                     @Override
                     public String deleteRoutes(DeleteRoutes d) {
                         return d.routes().isEmpty() ? "no routes" : null;
+                    }
+
+                    @Override
+                    public String restartWorkers(RestartWorkers r) {
+                        return null;
                     }
                 });
             } catch (InvalidRequestException e) {

@@ -245,6 +245,8 @@ final class FakeHarper {
             // As 4.7.29 does: the edit starts from the loaded routes, not from the file.
             target.config = new ArrayList<>(RouteEdits.configAfter(target.loaded, edit));
             target.written = List.copyOf(target.config);
+        } else if (op instanceof PlannedOperation.RestartWorkers) {
+            // new workers connect anew; the records stay as they are
         } else {
             throw new AssertionError("unknown operation " + op);
         }

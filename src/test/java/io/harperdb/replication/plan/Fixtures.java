@@ -56,6 +56,7 @@ final class Fixtures {
         if (op instanceof ConfigureCluster || op instanceof AddNode) return 2;
         if (op instanceof UpdateNode) return 3;
         if (op instanceof DeleteRoutes || op instanceof SetRoutes) return 4;
+        if (op instanceof PlannedOperation.RestartWorkers) return 5;
         throw new AssertionError("unknown " + op);
     }
 

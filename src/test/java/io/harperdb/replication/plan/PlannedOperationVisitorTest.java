@@ -14,6 +14,7 @@ import io.harperdb.replication.plan.PlannedOperation.ConfigureCluster;
 import io.harperdb.replication.plan.PlannedOperation.DeleteNodeRecords;
 import io.harperdb.replication.plan.PlannedOperation.DeleteRoutes;
 import io.harperdb.replication.plan.PlannedOperation.RemoveNode;
+import io.harperdb.replication.plan.PlannedOperation.RestartWorkers;
 import io.harperdb.replication.plan.PlannedOperation.SetRoutes;
 import io.harperdb.replication.plan.PlannedOperation.UpdateNode;
 import java.lang.reflect.Method;
@@ -38,7 +39,8 @@ class PlannedOperationVisitorTest {
             new DeleteNodeRecords("a", List.of("b")),
             new ConfigureCluster("a", List.of(AddNodeRequest.hostname("b"))),
             new SetRoutes("a", List.of(Route.of("b:9933"))),
-            new DeleteRoutes("a", List.of(Route.of("b:9933"))));
+            new DeleteRoutes("a", List.of(Route.of("b:9933"))),
+            new RestartWorkers("a", "why"));
 
     @Test
     void theVisitorHasOneMethodPerKindOfOperation() {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The planner's healing section (docs/planner.md, "Healing"): a link between two full members that stays
  * down while both answer and nothing else is to be done gets one add_node after {@link Healing#AFTER}, then
- * one every {@link Healing#EVERY}; decided by time from since when it is down, never by counting rounds.
+ * one every {@link Healing#EVERY}; a member that still receives nothing over it while the other end does has its
+ * workers restarted {@link Healing#RESTART_AFTER} after each add_node; decided by time from since when it is
+ * down, never by counting rounds.
  */
 class PlannerHealingTest {
     private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
@@ -181,6 +183,69 @@ class PlannerHealingTest {
         assertThat(List.of(one.operations().get(0), other.operations().get(0)))
                 .extracting(op -> ((AddNode) op).request().validated().nodeName())
                 .containsExactlyInAnyOrder("east", "west");
+    }
+
+    @Test
+    void aMemberThatReceivesNothingGetsTheAddNodeThenItsWorkersRestartOncePerAddNode() {
+        // b's own connection to a is down for good while a's to b is up (row 22): b misses a's writes
+        List<LinkDown> down = round(T0, List.of(), oneWay("b"), a, b).linksDown();
+        assertThat(down).containsExactly(new LinkDown("a", "b", T0, null));
+
+        Plan mend = round(T0.plus(Healing.AFTER), down, oneWay("b"), a, b);
+        assertThat(mend.operations()).as("sent to the end that receives nothing").containsExactly(new AddNode("b", connectionOf(a)));
+        Instant added = T0.plus(Healing.AFTER);
+        assertThat(round(added.plus(Healing.RESTART_AFTER).minusSeconds(1), mend.linksDown(), oneWay("b"), a, b).operations()).isEmpty();
+
+        Instant restartAt = added.plus(Healing.RESTART_AFTER);
+        Plan restart = round(restartAt, mend.linksDown(), oneWay("b"), a, b);
+        assertThat(restart.operations()).singleElement().isInstanceOfSatisfying(PlannedOperation.RestartWorkers.class, r -> {
+            assertThat(r.target()).isEqualTo("b");
+            assertThat(r.because()).contains("received nothing from a");
+        });
+        assertThat(restart.linksDown()).containsExactly(new LinkDown("a", "b", T0, added, restartAt));
+        // not again until the next add_node has had its chance
+        Instant nextAdd = added.plus(Healing.EVERY);
+        assertThat(round(nextAdd.minusSeconds(1), restart.linksDown(), oneWay("b"), a, b).operations()).isEmpty();
+        Plan again = round(nextAdd, restart.linksDown(), oneWay("b"), a, b);
+        assertThat(again.operations()).containsExactly(new AddNode("b", connectionOf(a)));
+        assertThat(round(nextAdd.plus(Healing.RESTART_AFTER), again.linksDown(), oneWay("b"), a, b).operations())
+                .singleElement().isInstanceOf(PlannedOperation.RestartWorkers.class);
+    }
+
+    @Test
+    void aMemberDeafToTwoPeersRestartsOnceForBoth() {
+        DesiredMember c = full("c");
+        // c receives nothing from a nor from b; a and b receive from everyone
+        Map<String, ObservedMember> observed = Map.of(
+                "a", ObservedMember.reachable("a", status("a", peer("b", true), peer("c", true))),
+                "b", ObservedMember.reachable("b", status("b", peer("a", true), peer("c", true))),
+                "c", ObservedMember.reachable("c", status("c", peer("a", false), peer("b", false))));
+        List<LinkDown> down = round(T0, List.of(), observed, a, b, c).linksDown();
+        assertThat(down).hasSize(2);
+        Plan first = round(T0.plus(Healing.AFTER), down, observed, a, b, c);
+        assertThat(first.operations()).as("one link call per target a round").containsExactly(new AddNode("c", connectionOf(a)));
+        Plan second = round(T0.plus(Healing.AFTER).plusSeconds(2), first.linksDown(), observed, a, b, c);
+        assertThat(second.operations()).containsExactly(new AddNode("c", connectionOf(b)));
+
+        Instant restartAt = T0.plus(Healing.AFTER).plusSeconds(2).plus(Healing.RESTART_AFTER);
+        Plan restart = round(restartAt, second.linksDown(), observed, a, b, c);
+        assertThat(restart.operations()).singleElement().isInstanceOf(PlannedOperation.RestartWorkers.class)
+                .extracting(PlannedOperation::target).isEqualTo("c");
+        assertThat(round(restartAt.plusSeconds(2), restart.linksDown(), observed, a, b, c).operations()).isEmpty();
+    }
+
+    @Test
+    void aLinkDownAtBothEndsIsNeverARestart() {
+        Plan mend = round(T0.plus(Healing.AFTER), List.of(new LinkDown("a", "b", T0, null)), meshDown(), a, b);
+        Plan later = round(T0.plus(Healing.AFTER).plus(Healing.RESTART_AFTER), mend.linksDown(), meshDown(), a, b);
+        assertThat(later.operations()).isEmpty();
+        assertThat(later.linksDown()).singleElement().satisfies(l -> assertThat(l.lastRestart()).isNull());
+    }
+
+    /** a and b list each other fully; {@code deaf}'s own socket to the other is down, the other's up. */
+    private static Map<String, ObservedMember> oneWay(String deaf) {
+        return Map.of("a", ObservedMember.reachable("a", status("a", peer("b", !"a".equals(deaf)))),
+                "b", ObservedMember.reachable("b", status("b", peer("a", !"b".equals(deaf)))));
     }
 
     /** {@code observed} with every database socket connected on the members in {@code connectedOn} only. */
