@@ -110,7 +110,8 @@ class DrainEndToEndTest {
             thread.start();
             writers.add(thread);
         }
-        await().atMost(CONVERGE).until(() -> IntStream.range(0, 5).allMatch(i -> acknowledgedBy.containsKey(i) && acknowledgedBy.get(i).get() >= 30));
+        // through ClusterAwait: on timeout it shows the cluster's status (which pod is not admitted, and why)
+        awaitCluster(c -> IntStream.range(0, 5).allMatch(i -> acknowledgedBy.containsKey(i) && acknowledgedBy.get(i).get() >= 30));
 
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(3));
         // the phases and Scaling reasons the cluster shows on the way

@@ -75,7 +75,8 @@ class ScaleDownRestartEndToEndTest {
         first.onceAnswered("remove_node", () -> stopping.start());
 
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
-        await().atMost(CONVERGE).until(() -> !stopping.isAlive() && stopping.getState() == Thread.State.TERMINATED);
+        // through ClusterAwait: on timeout it shows the cluster's status (what the drain waits for)
+        awaitCluster(c -> !stopping.isAlive() && stopping.getState() == Thread.State.TERMINATED);
         assertThat(first.writes()).extracting(HarperOperationLog.Call::operation).containsOnlyOnce("remove_node");
         assertThat(replicas()).as("the StatefulSet still holds the removed pod").isEqualTo(3);
         assertThat(real.instance(0).nodeRecordNames()).doesNotContain(real.instance(2).hostname());

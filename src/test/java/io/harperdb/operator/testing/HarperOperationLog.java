@@ -43,6 +43,14 @@ public final class HarperOperationLog implements Interceptor {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Runnable> afterAnswer = new ConcurrentHashMap<>();
     private volatile boolean severed;
+    private volatile AnswerRewriter rewriter;
+
+    /** What a test makes of HarperDB's answer before the operator reads it: a fault HarperDB cannot be made to show. */
+    @FunctionalInterface
+    public interface AnswerRewriter {
+        /** @return the body the operator reads instead of {@code body} */
+        String rewrite(String host, String operation, String body);
+    }
 
     public OkHttpClient client() {
         return new OkHttpClient.Builder().addInterceptor(this).build();
@@ -70,6 +78,12 @@ public final class HarperOperationLog implements Interceptor {
         if (action != null) {
             action.run();
         }
+        AnswerRewriter rewrite = rewriter;
+        if (rewrite != null && response.body() != null) {
+            okhttp3.MediaType type = response.body().contentType();
+            String rewritten = rewrite.rewrite(request.url().host(), operation, response.body().string());
+            return response.newBuilder().body(okhttp3.ResponseBody.create(rewritten, type)).build();
+        }
         return response;
     }
 
@@ -79,6 +93,11 @@ public final class HarperOperationLog implements Interceptor {
      */
     public void onceAnswered(String operation, Runnable action) {
         afterAnswer.put(operation, action);
+    }
+
+    /** Every later answer passes through {@code rewriter}; null stops it. */
+    public void rewriteAnswers(AnswerRewriter rewriter) {
+        this.rewriter = rewriter;
     }
 
     /** Every later call fails as if the network were gone: what a killed process sends no more. */

@@ -1,0 +1,175 @@
+package io.harperdb.operator.reconciler;
+
+import static io.harperdb.operator.reconciler.Resources.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.harperdb.operator.api.HarperCluster;
+import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.testing.ClusterAwait;
+import io.harperdb.operator.testing.FakeKubelet;
+import io.harperdb.operator.testing.HarperOperationLog;
+import io.harperdb.operator.testing.MockKubernetes;
+import io.harperdb.operator.testing.RunningOperator;
+import io.harperdb.testing.HarperDb;
+import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbTable;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+
+/**
+ * A member whose own replication connection to a peer is down for good while the peer's connection to it is up
+ * (compatibility row 22: on 4.7.29 a reconnect that throws is never retried), against real HarperDB 4.7.29: the
+ * operator reports it, sends it the add_node, then restarts its workers once, and it ends with every record.
+ *
+ * <p>HarperDB cannot be made to lose that connection on demand (it takes a certificate race), so the test shows the
+ * operator what the member's {@code cluster_status} showed then: its sockets to the peer not connected, the peer's
+ * to it connected, until the operator has restarted its workers. Everything else is real: the restart_service call,
+ * the member's new workers connecting again, and the writes made on the peer meanwhile.
+ */
+@Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
+@HarperDb(instances = 3, resetBeforeEach = false)
+class DeafMemberEndToEndTest {
+    private static final Duration CONVERGE = Duration.ofSeconds(120);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private HarperDbCluster real;
+    private MockKubernetes kubernetes;
+    private KubernetesClient user;
+    private HarperOperationLog harperCalls;
+    private RunningOperator operator;
+    private FakeKubelet kubelet;
+    private HarperDbTable table;
+
+    @BeforeEach
+    void start(HarperDbCluster real) {
+        this.real = real;
+        real.reinstall();
+        table = HarperDbTable.onEveryInstance(real, "deaf");
+        kubernetes = new MockKubernetes();
+        user = kubernetes.newUserClient();
+        harperCalls = new HarperOperationLog();
+        operator = RunningOperator.onFixture(kubernetes, harperCalls, real);
+        kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        kubelet.close();
+        operator.close();
+        user.close();
+        kubernetes.close();
+    }
+
+    @Test
+    void aMemberThatReceivesNothingFromAPeerIsMendedThenRestartedOnceAndEndsWithEveryRecord() throws Exception {
+        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
+        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
+        cluster.getSpec().setAdminSecret("demo-credentials");
+        cluster.getSpec().getInstances().getSidecar().setEnabled(false);
+        user.resource(cluster).create();
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+
+        String deaf = real.instance(2).hostname();
+        String peer = real.instance(0).hostname();
+        AtomicBoolean restarted = new AtomicBoolean();
+        harperCalls.clear();
+        harperCalls.rewriteAnswers((host, operation, body) -> {
+            if (host.equals(deaf) && operation.equals("restart_service")) {
+                restarted.set(true);
+            }
+            return !restarted.get() && host.equals(deaf) && operation.equals("cluster_status") ? deafTo(peer, body) : body;
+        });
+        Instant faultFrom = Instant.now();
+
+        // the peer keeps taking writes all along
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            for (int n = 0; writing.get(); n++) {
+                if (table.insert(0, "on-peer-" + n)) {
+                    acknowledged.add("on-peer-" + n);
+                }
+                sleep(100);
+            }
+        }, "client");
+        writer.setDaemon(true);
+        writer.start();
+        try {
+            awaitCluster(c -> c.getStatus().getPhase() == Phase.DEGRADED && c.getStatus().getConditions().stream()
+                    .anyMatch(k -> k.getMessage() != null && k.getMessage().contains(deaf + " receives nothing from " + peer)));
+            awaitCluster(c -> restarted.get() && c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        } finally {
+            writing.set(false);
+            writer.join(10_000);
+        }
+
+        List<HarperOperationLog.Call> writes = harperCalls.writes();
+        List<HarperOperationLog.Call> restarts = writes.stream().filter(c -> c.operation().equals("restart_service")).toList();
+        assertThat(restarts).as("one restart, of the member that received nothing").singleElement().satisfies(r -> {
+            assertThat(r.host()).isEqualTo(deaf);
+            assertThat(r.body().path("service").asText()).isEqualTo("http_workers");
+        });
+        HarperOperationLog.Call mend = writes.stream().filter(c -> c.operation().equals("add_node")).findFirst().orElseThrow();
+        assertThat(mend.host()).as("the add_node goes to the member that receives nothing").isEqualTo(deaf);
+        assertThat(mend.body().path("hostname").asText(mend.body().path("url").asText())).contains(peer);
+        assertThat(Duration.between(faultFrom, mend.at())).as("add_node after the link was down a while").isGreaterThanOrEqualTo(Duration.ofSeconds(25));
+        assertThat(Duration.between(mend.at(), restarts.get(0).at())).as("the restart only once the add_node did not mend it")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(25));
+        assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems()).extracting(Event::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("restart_service http_workers on " + deaf).contains("received nothing from " + peer));
+
+        // the restarted member holds what the peer took meanwhile, and replicates both ways
+        assertThat(acknowledged).hasSizeGreaterThan(100);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> table.ids(2).containsAll(acknowledged));
+        assertThat(table.insert(2, "from-the-restarted")).isTrue();
+        assertThat(table.insert(0, "after-the-restart")).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.ids(0).contains("from-the-restarted") && table.ids(1).contains("from-the-restarted")
+                && table.ids(2).contains("after-the-restart"));
+        assertThat(user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get().getStatus().getLinksDown())
+                .as("no link left down").isNullOrEmpty();
+    }
+
+    /** {@code body} (a cluster_status answer) with the sockets of the connection to {@code peer} not connected. */
+    private static String deafTo(String peer, String body) {
+        try {
+            JsonNode status = MAPPER.readTree(body);
+            for (JsonNode connection : status.path("connections")) {
+                if (peer.equals(connection.path("name").asText())) {
+                    connection.path("database_sockets").forEach(socket -> ((ObjectNode) socket).put("connected", false));
+                }
+            }
+            return MAPPER.writeValueAsString(status);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HarperCluster awaitCluster(Predicate<HarperCluster> condition) {
+        return ClusterAwait.until(user, NAMESPACE, "demo", Duration.ofSeconds(150), condition);
+    }
+}
