@@ -14,7 +14,7 @@ import java.util.Set;
  * Judges members and links from what every member answered. A link counts as connected when every side
  * that receives something over it reports all its database sockets connected: both sides between two
  * full members (each side's sockets are its own connections, over which it receives the other's writes;
- * on 4.7.29 one side's connection can die for good while the other's stays up, row 22), the receiving
+ * on 4.7.29 one side's connection can die for good while the other's stays up, row 29), the receiving
  * side with a partial member (HarperDB shows a partial member's links without sockets on the peers' side
  * and connected on the receiving side). Only links the
  * planner makes are expected (a link that would carry nothing is not), and members the planner judged
@@ -60,7 +60,7 @@ public final class ClusterHealth {
     /**
      * Every side that should receive something over the link reports its sockets connected: both between
      * two full members, the receiving side with a partial member (on 4.7.29 a member whose own connections
-     * had died still showed on its peers' side as their subscriber, compatibility rows 21 and 22).
+     * had died still showed on its peers' side as their subscriber, compatibility rows 21 and 29).
      */
     public boolean linked(String a, String b) {
         return deafSide(a, b) == null;

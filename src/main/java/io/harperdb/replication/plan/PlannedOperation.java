@@ -215,7 +215,7 @@ public sealed interface PlannedOperation {
      * {@code restart_service} of {@code http_workers}: the target restarts its worker threads, which hold its
      * replication connections, and connects to its peers anew. On 4.7.29 a connection whose reconnect threw
      * (certificate context missing while it was being re-signed) is never tried again; add_node does not renew it
-     * (the subscription exists), a new worker does (docs/harperdb-compatibility.md row 22).
+     * (the subscription exists), a new worker does (docs/harperdb-compatibility.md row 29).
      *
      * @param because why, for the log and the Event: which peer it has received nothing from, since when
      */

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Links are judged from each side that receives over them (compatibility rows 11, 21 and 22). */
+/** Links are judged from each side that receives over them (compatibility rows 11, 21 and 29). */
 class ClusterHealthTest {
     private static final List<Subscription> BOTH_WAYS = List.of(Subscription.of("data", "products", true, true),
             Subscription.of("data", "orders", true, true));
@@ -53,7 +53,7 @@ class ClusterHealthTest {
     @Test
     void twoFullMembersAreLinkedOnlyWhenBothSidesShowSockets() {
         // each side's sockets are its own connection, over which it receives the other's writes: on 4.7.29 b's
-        // can die for good while a's stays up (row 22), and b then misses every write made on a
+        // can die for good while a's stays up (row 29), and b then misses every write made on a
         ClusterMember a = member("a", List.of());
         ClusterMember b = member("b", List.of());
 

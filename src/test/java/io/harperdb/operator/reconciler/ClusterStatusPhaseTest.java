@@ -57,7 +57,7 @@ class ClusterStatusPhaseTest {
         return Stream.of(
                 new Row("no member declared", Map.of(), Set.of(), Set.of(), Map.of(), Set.of(), false, List.of(), Phase.PENDING, "0/0"),
                 new Row("a full mesh, nothing to do", abc, mesh, Set.of(), Map.of(), Set.of(), false, List.of(), Phase.READY, "3/3"),
-                // the end that shows no sockets receives nothing from the other (row 22)
+                // the end that shows no sockets receives nothing from the other (row 29)
                 new Row("each link connected at one end only", abc, Set.of("a>b", "c>a", "b>c"), Set.of(), Map.of(), Set.of(), false,
                         List.of(), Phase.DEGRADED, "0/3"),
                 new Row("one link connected at one end only", abc, Set.of("a>b", "b>a", "a>c", "c>a", "b>c"), Set.of(), Map.of(), Set.of(),

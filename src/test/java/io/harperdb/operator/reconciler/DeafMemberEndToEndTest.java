@@ -34,7 +34,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A member whose own replication connection to a peer is down for good while the peer's connection to it is up
- * (compatibility row 22: on 4.7.29 a reconnect that throws is never retried), against real HarperDB 4.7.29: the
+ * (compatibility row 29: on 4.7.29 a reconnect that throws is never retried), against real HarperDB 4.7.29: the
  * operator reports it, sends it the add_node, then restarts its workers once, and it ends with every record.
  *
  * <p>HarperDB cannot be made to lose that connection on demand (it takes a certificate race), so the test shows the

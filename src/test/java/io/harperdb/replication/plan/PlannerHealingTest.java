@@ -187,7 +187,7 @@ class PlannerHealingTest {
 
     @Test
     void aMemberThatReceivesNothingGetsTheAddNodeThenItsWorkersRestartOncePerAddNode() {
-        // b's own connection to a is down for good while a's to b is up (row 22): b misses a's writes
+        // b's own connection to a is down for good while a's to b is up (row 29): b misses a's writes
         List<LinkDown> down = round(T0, List.of(), oneWay("b"), a, b).linksDown();
         assertThat(down).containsExactly(new LinkDown("a", "b", T0, null));
 
