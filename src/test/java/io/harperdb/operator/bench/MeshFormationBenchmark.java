@@ -205,9 +205,11 @@ public final class MeshFormationBenchmark {
     }
 
     /**
-     * Every pair of instances is linked: either end lists the other with all its database sockets connected
-     * (PeerConnection.isConnected). What the operator's Ready judges too: HarperDB may show one end's sockets only, for
-     * minutes (seen here: a mesh Ready 3/3 whose both ends never showed connected within two minutes).
+     * Every pair of instances is linked: both ends list the other with all their database sockets connected
+     * (PeerConnection.isConnected), as the operator's Ready judges: each end's sockets are its own connection, over
+     * which it receives the other's writes. HarperDB may show one end's sockets only, for good (seen here before the
+     * operator judged both ends: a mesh Ready 3/3 whose both ends never showed connected within two minutes; the
+     * operator now restarts that member's workers, compatibility row 29; the raw sequence has no such remedy).
      */
     static boolean meshFormed(HarperDbCluster real, List<HarperClient> clients) {
         List<ClusterStatus> statuses = new ArrayList<>();
@@ -220,7 +222,7 @@ public final class MeshFormationBenchmark {
         }
         for (int i = 0; i < real.size(); i++) {
             for (int j = i + 1; j < real.size(); j++) {
-                if (!lists(statuses.get(i), real.instance(j)) && !lists(statuses.get(j), real.instance(i))) {
+                if (!lists(statuses.get(i), real.instance(j)) || !lists(statuses.get(j), real.instance(i))) {
                     return false;
                 }
             }
