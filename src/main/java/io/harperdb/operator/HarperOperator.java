@@ -51,6 +51,12 @@ public final class HarperOperator implements AutoCloseable {
      */
     public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry,
                           MemberAddressResolver addresses, DesiredStatefulSet statefulSets) {
+        this(client, settings, clients, registry, addresses, statefulSets, Clock.systemUTC());
+    }
+
+    /** @param clock the rounds' clock: what the time rules (healing, drain, backoff) are measured by */
+    public HarperOperator(KubernetesClient client, OperatorSettings settings, HarperClientFactory clients, MeterRegistry registry,
+                          MemberAddressResolver addresses, DesiredStatefulSet statefulSets, Clock clock) {
         logSidecarImage(statefulSets.sidecarImage());
         operator = new Operator(o -> {
             o.withKubernetesClient(client)
@@ -63,7 +69,6 @@ public final class HarperOperator implements AutoCloseable {
             }
         });
         EventRecorder events = new EventRecorder(client);
-        Clock clock = Clock.systemUTC();
         HarperClusterReconciler clusters = new HarperClusterReconciler(new ClusterObserver(clients, observers, clock),
                 new PlanExecutor(clients, events), Backoff.DEFAULT, clock, new ManagedResources(statefulSets, events,
                 OperatorNetwork.fromEnvironment(System.getenv())), addresses, new CertificateMetrics(registry),

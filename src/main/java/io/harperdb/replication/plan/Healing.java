@@ -33,6 +33,11 @@ final class Healing {
      * (once per add_node): the add_node renewed trust and records, so what is left is a dead connection.
      */
     static final Duration RESTART_AFTER = Duration.ofSeconds(30);
+    /**
+     * At most one restart of a member for a link this often: a restart that did not mend it will likely not the
+     * next time (the peer may be the one at fault), and each takes the member's HTTP workers away for seconds.
+     */
+    static final Duration RESTART_EVERY = Duration.ofMinutes(30);
 
     record Result(List<PlannedOperation> operations, List<LinkDown> linksDown) {
     }
@@ -113,10 +118,14 @@ final class Healing {
         return longEnough && notJustTried;
     }
 
-    /** Mended by add_node {@link #RESTART_AFTER} ago or more, and not restarted since that add_node. */
+    /**
+     * Mended by add_node {@link #RESTART_AFTER} ago or more, not restarted since that add_node, and not restarted in
+     * the last {@link #RESTART_EVERY}.
+     */
     static boolean restartDue(LinkDown link, Instant now) {
         return link.lastAttempt() != null && !now.isBefore(link.lastAttempt().plus(RESTART_AFTER))
-                && (link.lastRestart() == null || link.lastRestart().isBefore(link.lastAttempt()));
+                && (link.lastRestart() == null || link.lastRestart().isBefore(link.lastAttempt())
+                        && !now.isBefore(link.lastRestart().plus(RESTART_EVERY)));
     }
 
     /** The previous round's links down by (a, b), the first of each pair. */

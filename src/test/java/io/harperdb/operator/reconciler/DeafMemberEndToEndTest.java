@@ -15,13 +15,13 @@ import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.FakeKubelet;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MockKubernetes;
+import io.harperdb.operator.testing.MovableClock;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbTable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.parallel.Isolated;
  * <p>HarperDB cannot be made to lose that connection on demand (it takes a certificate race), so the test shows the
  * operator what the member's {@code cluster_status} showed then: its sockets to the peer not connected, the peer's
  * to it connected, until the operator has restarted its workers. Everything else is real: the restart_service call,
- * the member's new workers connecting again, and the writes made on the peer meanwhile.
+ * the member's new workers connecting again, and the writes made on the peer meanwhile. The operator's clock is moved
+ * past each 30 s rule rather than waited for (PlannerHealingTest holds the timing).
  */
 @Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
 @HarperDb(instances = 3, resetBeforeEach = false)
@@ -55,6 +56,7 @@ class DeafMemberEndToEndTest {
     private RunningOperator operator;
     private FakeKubelet kubelet;
     private HarperDbTable table;
+    private final MovableClock clock = new MovableClock();
 
     @BeforeEach
     void start(HarperDbCluster real) {
@@ -64,7 +66,7 @@ class DeafMemberEndToEndTest {
         kubernetes = new MockKubernetes();
         user = kubernetes.newUserClient();
         harperCalls = new HarperOperationLog();
-        operator = RunningOperator.onFixture(kubernetes, harperCalls, real);
+        operator = RunningOperator.onFixture(kubernetes, harperCalls, real, clock);
         kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
         });
     }
@@ -88,16 +90,18 @@ class DeafMemberEndToEndTest {
 
         String deaf = real.instance(2).hostname();
         String peer = real.instance(0).hostname();
+        // the worker threads that hold the member's sockets now: its connection to the peer "dies" on them, and the
+        // fault lasts until HarperDB reports the sockets on other threads (new workers)
+        Set<String> oldThreads = socketThreads(real.instance(2).post("{\"operation\":\"cluster_status\"}"), peer);
+        assertThat(oldThreads).as("cluster_status names the thread of each socket").isNotEmpty().doesNotContain("");
         AtomicBoolean restarted = new AtomicBoolean();
         harperCalls.clear();
         harperCalls.rewriteAnswers((host, operation, body) -> {
             if (host.equals(deaf) && operation.equals("restart_service")) {
                 restarted.set(true);
             }
-            return !restarted.get() && host.equals(deaf) && operation.equals("cluster_status") ? deafTo(peer, body) : body;
+            return host.equals(deaf) && operation.equals("cluster_status") ? deafOnOldThreads(peer, oldThreads, body) : body;
         });
-        Instant faultFrom = Instant.now();
-
         // the peer keeps taking writes all along
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -112,31 +116,41 @@ class DeafMemberEndToEndTest {
         writer.setDaemon(true);
         writer.start();
         try {
-            awaitCluster(c -> c.getStatus().getPhase() == Phase.DEGRADED && c.getStatus().getConditions().stream()
+            awaitCluster(c -> c.getStatus().getPhase() == Phase.DEGRADED && c.getStatus().getLinksDown() != null
+                    && !c.getStatus().getLinksDown().isEmpty() && c.getStatus().getConditions().stream()
                     .anyMatch(k -> k.getMessage() != null && k.getMessage().contains(deaf + " receives nothing from " + peer)));
+            operator.awaitRounds(2);
+            assertThat(harperCalls.writes()).as("nothing before the link is down 30 s").isEmpty();
+            // the operator's clock past Healing.AFTER (30 s): the add_node, to the member that receives nothing
+            clock.advance(Duration.ofSeconds(31));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !harperCalls.writes().isEmpty());
+            operator.awaitRounds(2);
+            assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).as("no restart before the add_node had its 30 s")
+                    .containsExactly("add_node");
+            // past Healing.RESTART_AFTER (30 s) after it: one restart of its workers
+            clock.advance(Duration.ofSeconds(31));
             awaitCluster(c -> restarted.get() && c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+            operator.awaitRounds(2);
         } finally {
             writing.set(false);
             writer.join(10_000);
         }
 
         List<HarperOperationLog.Call> writes = harperCalls.writes();
-        List<HarperOperationLog.Call> restarts = writes.stream().filter(c -> c.operation().equals("restart_service")).toList();
-        assertThat(restarts).as("one restart, of the member that received nothing").singleElement().satisfies(r -> {
-            assertThat(r.host()).isEqualTo(deaf);
-            assertThat(r.body().path("service").asText()).isEqualTo("http_workers");
-        });
-        HarperOperationLog.Call mend = writes.stream().filter(c -> c.operation().equals("add_node")).findFirst().orElseThrow();
+        assertThat(writes).extracting(HarperOperationLog.Call::operation).containsExactly("add_node", "restart_service");
+        HarperOperationLog.Call mend = writes.get(0);
         assertThat(mend.host()).as("the add_node goes to the member that receives nothing").isEqualTo(deaf);
         assertThat(mend.body().path("hostname").asText(mend.body().path("url").asText())).contains(peer);
-        assertThat(Duration.between(faultFrom, mend.at())).as("add_node after the link was down a while").isGreaterThanOrEqualTo(Duration.ofSeconds(25));
-        assertThat(Duration.between(mend.at(), restarts.get(0).at())).as("the restart only once the add_node did not mend it")
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(25));
+        HarperOperationLog.Call restart = writes.get(1);
+        assertThat(restart.host()).as("the restart, of the member that received nothing").isEqualTo(deaf);
+        assertThat(restart.body().path("service").asText()).isEqualTo("http_workers");
         assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems()).extracting(Event::getMessage)
                 .anySatisfy(m -> assertThat(m).contains("restart_service http_workers on " + deaf).contains("received nothing from " + peer));
 
+        assertThat(socketThreads(real.instance(2).post("{\"operation\":\"cluster_status\"}"), peer)).as("its sockets on new workers")
+                .isNotEmpty().doesNotContainAnyElementsOf(oldThreads);
         // the restarted member holds what the peer took meanwhile, and replicates both ways
-        assertThat(acknowledged).hasSizeGreaterThan(100);
+        assertThat(acknowledged).hasSizeGreaterThan(30);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> table.ids(2).containsAll(acknowledged));
         assertThat(table.insert(2, "from-the-restarted")).isTrue();
         assertThat(table.insert(0, "after-the-restart")).isTrue();
@@ -146,10 +160,16 @@ class DeafMemberEndToEndTest {
                 .as("no link left down").isNullOrEmpty();
     }
 
-    /** {@code body} (a cluster_status answer) with the sockets of the connection to {@code peer} not connected. */
-    private static String deafTo(String peer, String body) {
+    /**
+     * {@code body} (a cluster_status answer) with the sockets of the connection to {@code peer} not connected while
+     * they are on the worker threads {@code oldThreads}: the connection died on those workers.
+     */
+    private static String deafOnOldThreads(String peer, Set<String> oldThreads, String body) {
         try {
             JsonNode status = MAPPER.readTree(body);
+            if (!oldThreads.containsAll(socketThreads(status, peer))) {
+                return body;
+            }
             for (JsonNode connection : status.path("connections")) {
                 if (peer.equals(connection.path("name").asText())) {
                     connection.path("database_sockets").forEach(socket -> ((ObjectNode) socket).put("connected", false));
@@ -159,6 +179,17 @@ class DeafMemberEndToEndTest {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The worker threads of the sockets of the connection to {@code peer} in a cluster_status answer. */
+    private static Set<String> socketThreads(JsonNode status, String peer) {
+        Set<String> threads = new java.util.TreeSet<>();
+        for (JsonNode connection : status.path("connections")) {
+            if (peer.equals(connection.path("name").asText())) {
+                connection.path("database_sockets").forEach(socket -> threads.add(socket.path("threadId").asText()));
+            }
+        }
+        return threads;
     }
 
     private static void sleep(long millis) {

@@ -34,8 +34,13 @@ public final class RunningOperator implements AutoCloseable {
 
     /** With managed pods answering where {@code addresses} says (test instances instead of pod DNS names). */
     public RunningOperator(MockKubernetes kubernetes, HarperClientFactory clients, MemberAddressResolver addresses) {
+        this(kubernetes, clients, addresses, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the operator's clock, for a test that moves it on rather than wait for a time rule */
+    public RunningOperator(MockKubernetes kubernetes, HarperClientFactory clients, MemberAddressResolver addresses, java.time.Clock clock) {
         operator = new HarperOperator(kubernetes.client(), new OperatorSettings(Set.of(), false, "lock", null, 0), clients, registry,
-                addresses, new DesiredStatefulSet(SIDECAR_IMAGE));
+                addresses, new DesiredStatefulSet(SIDECAR_IMAGE), clock);
         operator.start();
         Awaitility.await("operator ready").atMost(Duration.ofSeconds(30)).until(operator::isReady);
     }
@@ -45,11 +50,16 @@ public final class RunningOperator implements AutoCloseable {
      * Operations API call recorded in {@code log}: what a {@link FakeKubelet} runs.
      */
     public static RunningOperator onFixture(MockKubernetes kubernetes, HarperOperationLog log, HarperDbCluster real) {
+        return onFixture(kubernetes, log, real, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #onFixture(MockKubernetes, HarperOperationLog, HarperDbCluster)}, on {@code clock}. */
+    public static RunningOperator onFixture(MockKubernetes kubernetes, HarperOperationLog log, HarperDbCluster real, java.time.Clock clock) {
         return new RunningOperator(kubernetes, new HarperClientFactory(TEST_TIMEOUTS, log.client()), (cluster, ordinal) -> {
             HarperDbInstance instance = real.instance(ordinal);
             return new MemberAddress(cluster.getMetadata().getName() + "-" + ordinal, instance.hostname(),
                     instance.hostname(), instance.operationsUrl());
-        });
+        }, clock);
     }
 
     public PrometheusMeterRegistry registry() {
