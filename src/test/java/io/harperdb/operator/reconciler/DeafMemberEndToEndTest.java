@@ -12,9 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.testing.ClusterAwait;
-import io.harperdb.operator.testing.FakeKubelet;
 import io.harperdb.operator.testing.HarperOperationLog;
-import io.harperdb.operator.testing.MockKubernetes;
 import io.harperdb.operator.testing.MovableClock;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
@@ -50,42 +48,33 @@ class DeafMemberEndToEndTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private HarperDbCluster real;
-    private MockKubernetes kubernetes;
+    private final MovableClock clock = new MovableClock();
+    private OperatorOnFixture k8s;
     private KubernetesClient user;
     private HarperOperationLog harperCalls;
     private RunningOperator operator;
-    private FakeKubelet kubelet;
     private HarperDbTable table;
-    private final MovableClock clock = new MovableClock();
 
     @BeforeEach
     void start(HarperDbCluster real) {
         this.real = real;
         real.reinstall();
         table = HarperDbTable.onEveryInstance(real, "deaf");
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        harperCalls = new HarperOperationLog();
-        operator = RunningOperator.onFixture(kubernetes, harperCalls, real, clock);
-        kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
+        k8s = new OperatorOnFixture(real, clock, replicas -> {
         });
+        user = k8s.user();
+        harperCalls = k8s.harperCalls();
+        operator = k8s.operator();
     }
 
     @AfterEach
     void stop() {
-        kubelet.close();
-        operator.close();
-        user.close();
-        kubernetes.close();
+        k8s.close();
     }
 
     @Test
     void aMemberThatReceivesNothingFromAPeerIsMendedThenRestartedOnceAndEndsWithEveryRecord() throws Exception {
-        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
-        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
-        cluster.getSpec().setAdminSecret("demo-credentials");
-        cluster.getSpec().getInstances().getSidecar().setEnabled(false);
-        user.resource(cluster).create();
+        k8s.createCluster(3);
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
 
         String deaf = real.instance(2).hostname();

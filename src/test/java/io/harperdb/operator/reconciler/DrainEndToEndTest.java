@@ -12,9 +12,6 @@ import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
 import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.FakeKubelet;
-import io.harperdb.operator.testing.HarperOperationLog;
-import io.harperdb.operator.testing.MockKubernetes;
-import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbTable;
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Scale-down loses no acknowledged write, against real HarperDB 4.7.29: clients write all the time to every pod
  * the client Service selects (read from the API server before each write, as kube-proxy routes), the cluster goes
- * from 5 to 3, and afterwards every acknowledged record is on every survivor. A {@link FakeKubelet} runs fixture
+ * from 5 to 3, and afterwards every acknowledged record is on every survivor. A fake kubelet runs fixture
  * instance {@code i} for pod {@code demo-i}.
  */
 @Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
@@ -50,10 +47,8 @@ class DrainEndToEndTest {
     private static final int WRITERS = 2;
 
     private HarperDbCluster real;
-    private MockKubernetes kubernetes;
+    private OperatorOnFixture k8s;
     private KubernetesClient user;
-    private HarperOperationLog harperCalls;
-    private RunningOperator operator;
     private FakeKubelet kubelet;
     private HarperDbTable table;
 
@@ -62,29 +57,19 @@ class DrainEndToEndTest {
         this.real = real;
         real.reinstall(); // fresh instances (spares made ready while the last test ran), not a reset of used ones
         table = HarperDbTable.onEveryInstance(real, "drained");
-        kubernetes = new MockKubernetes();
-        user = kubernetes.newUserClient();
-        harperCalls = new HarperOperationLog();
-        operator = RunningOperator.onFixture(kubernetes, harperCalls, real);
-        kubelet = new FakeKubelet(user, real, NAMESPACE, "demo", replicas -> {
-        });
+        k8s = new OperatorOnFixture(real);
+        user = k8s.user();
+        kubelet = k8s.kubelet();
     }
 
     @AfterEach
     void stop() {
-        kubelet.close();
-        operator.close();
-        user.close();
-        kubernetes.close();
+        k8s.close();
     }
 
     @Test
     void scalingFiveToThreeUnderWritesLosesNoAcknowledgedRecord() throws Exception {
-        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
-        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 5);
-        cluster.getSpec().setAdminSecret("demo-credentials");
-        cluster.getSpec().getInstances().getSidecar().setEnabled(false);
-        user.resource(cluster).create();
+        k8s.createCluster(5);
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "5/5".equals(c.getStatus().getReadyMembers()));
 
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -162,11 +147,7 @@ class DrainEndToEndTest {
 
     @Test
     void aMemberBackOnItsOldVolumeEndsWithTheDataOfItsPeers() {
-        user.resource(Resources.secret("demo-credentials", real.instance(0).username(), real.instance(0).password())).create();
-        HarperCluster cluster = ManagedResourcesTest.managedCluster("demo", 3);
-        cluster.getSpec().setAdminSecret("demo-credentials");
-        cluster.getSpec().getInstances().getSidecar().setEnabled(false);
-        user.resource(cluster).create();
+        k8s.createCluster(3);
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         assertThat(table.insert(0, "before")).isTrue();
         await().atMost(CONVERGE).until(() -> table.ids(2).contains("before"));
