@@ -17,7 +17,9 @@ import java.util.Set;
  * that link dead, compatibility row 21). Seen on 4.7.29: after a restart, or a
  * remove and re-add, a member no longer trusted its peer's certificate and never reconnected; and a
  * deletion replicated late took a fresh record away, so the mesh had a gap that gossip did not fill.
- * add_node is an upsert that exchanges certificates and records again.
+ * add_node is an upsert that exchanges certificates and records again. A member that still receives nothing
+ * over a link whose other end receives from it has a dead connection of its own, which add_node does not renew
+ * (row 29): its workers restart.
  *
  * <p>Decided by time, from the round's clock and since when each link has been down (kept by the caller
  * between rounds), never by counting rounds: a round brought early by an event must not heal sooner.
@@ -30,7 +32,7 @@ final class Healing {
     static final Duration EVERY = Duration.ofMinutes(5);
     /**
      * A member that still receives nothing over a link this long after its add_node has its workers restarted
-     * (once per add_node): the add_node renewed trust and records, so what is left is a dead connection.
+     * (see {@link #RESTART_EVERY}): the add_node renewed trust and records, so what is left is a dead connection.
      */
     static final Duration RESTART_AFTER = Duration.ofSeconds(30);
     /**
