@@ -50,6 +50,8 @@ final class Healing {
     /**
      * Two members not linked both ways, and the add_node that mends their link.
      *
+     * @param mend the add_node; null for a link to a draining member (nothing is added about a leaving member):
+     *             only its deaf end's restart, {@link #AFTER} plus {@link #RESTART_AFTER} after it is seen down
      * @param deaf the end whose own connection is down while the other end's is up (it receives nothing from
      *             the other); null when neither end is connected, and for partial links
      */
@@ -76,7 +78,7 @@ final class Healing {
         Set<String> targets = new HashSet<>();
         for (Candidate c : candidates) {
             LinkDown link = previous(previous, now, c.a(), c.b()).orElse(new LinkDown(c.a(), c.b(), now, null));
-            if (due(link, now) && targets.add(c.mend().target())) {
+            if (c.mend() != null && due(link, now) && targets.add(c.mend().target())) {
                 operations.add(c.mend());
                 link = link.attempted(now);
             }
@@ -96,7 +98,7 @@ final class Healing {
         for (int k = 0; k < candidates.size(); k++) {
             Candidate c = candidates.get(k);
             LinkDown link = down.get(k);
-            if (c.deaf() == null || !restartDue(link, now) || targets.contains(c.deaf())) {
+            if (c.deaf() == null || !restartDue(link, c.mend() != null, now) || targets.contains(c.deaf())) {
                 continue;
             }
             String deaf = c.deaf();
@@ -106,9 +108,10 @@ final class Healing {
                     down.set(m, down.get(m).restarted(now));
                 }
             }
-            return Optional.of(new PlannedOperation.RestartWorkers(deaf, "it has received nothing from " + peer
-                    + " since " + link.since() + ", while " + peer + " receives from it; add_node at "
-                    + link.lastAttempt() + " did not mend it"));
+            String why = "it has received nothing from " + peer + " since " + link.since() + ", while " + peer
+                    + " receives from it; " + (c.mend() == null ? peer + " is leaving, and its writes wait to reach it"
+                    : "add_node at " + link.lastAttempt() + " did not mend it");
+            return Optional.of(new PlannedOperation.RestartWorkers(deaf, why));
         }
         return Optional.empty();
     }
@@ -121,13 +124,16 @@ final class Healing {
     }
 
     /**
-     * Mended by add_node {@link #RESTART_AFTER} ago or more, not restarted since that add_node, and not restarted in
-     * the last {@link #RESTART_EVERY}.
+     * Mended by add_node {@link #RESTART_AFTER} ago or more (a link that cannot be mended: down {@link #AFTER} plus
+     * {@link #RESTART_AFTER}), not restarted since that add_node, and not restarted in the last {@link #RESTART_EVERY}.
      */
-    static boolean restartDue(LinkDown link, Instant now) {
-        return link.lastAttempt() != null && !now.isBefore(link.lastAttempt().plus(RESTART_AFTER))
-                && (link.lastRestart() == null || link.lastRestart().isBefore(link.lastAttempt())
-                        && !now.isBefore(link.lastRestart().plus(RESTART_EVERY)));
+    static boolean restartDue(LinkDown link, boolean mendable, Instant now) {
+        Instant tried = mendable ? link.lastAttempt() : link.since().plus(AFTER);
+        if (tried == null || now.isBefore(tried.plus(RESTART_AFTER))) {
+            return false;
+        }
+        return link.lastRestart() == null || (!mendable || link.lastRestart().isBefore(tried))
+                && !now.isBefore(link.lastRestart().plus(RESTART_EVERY));
     }
 
     /** The previous round's links down by (a, b), the first of each pair. */

@@ -251,6 +251,8 @@ public final class ReplicationPlanner {
         private Map<Integer, Set<String>> keptOthersListedFully;
         private final SortedMap<String, BitSet> leavingListers = new TreeMap<>();
         private final SortedMap<String, BitSet> strayListers = new TreeMap<>();
+        // draining member -> the reachable members that list it without every socket connected: for healing
+        private final SortedMap<String, BitSet> deafToDraining = new TreeMap<>();
 
         Run(PlanInput input) {
             this.input = input;
@@ -434,7 +436,8 @@ public final class ReplicationPlanner {
                     } else if (input.leaving().contains(name)) {
                         leavingListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
                     } else if (input.draining().contains(name)) {
-                        continue;    // leaving once drained: nothing is planned about it meanwhile
+                        // leaving once drained: nothing is planned about it meanwhile, but its writes must reach i
+                        if (!peer.isConnected()) deafToDraining.computeIfAbsent(name, k -> new BitSet(n)).set(i);
                     } else {
                         boolean stray = !declared.contains(name);
                         if (stray) strayListers.computeIfAbsent(name, k -> new BitSet(n)).set(i);
@@ -818,9 +821,31 @@ public final class ReplicationPlanner {
                 }
             }
             candidates.addAll(partialLinksDown);
+            candidates.addAll(deafToDrainingMembers(full));
             Healing.Result healing = Healing.plan(input, candidates);
             operations.addAll(healing.operations());
             return healing.linksDown();
+        }
+
+        /**
+         * A full member that receives nothing from a draining member while the draining member receives from it:
+         * the drain waits for that connection, which add_node cannot renew (nothing is added about a leaving
+         * member); a candidate for the restart of its workers only.
+         */
+        private List<Healing.Candidate> deafToDrainingMembers(BitSet full) {
+            List<Healing.Candidate> candidates = new ArrayList<>();
+            deafToDraining.forEach((draining, listers) -> {
+                ObservedMember observed = input.observed().get(draining);
+                if (observed == null || !observed.isReachable() || observed.status() == null) return;
+                for (int i = listers.nextSetBit(0); i >= 0; i = listers.nextSetBit(i + 1)) {
+                    String member = names[i];
+                    boolean drainingReceives = observed.status().peer(member).map(PeerConnection::isConnected).orElse(false);
+                    if (full.get(i) && drainingReceives) {
+                        candidates.add(new Healing.Candidate(member, draining, null, member));
+                    }
+                }
+            });
+            return candidates;
         }
 
         // ---- the final check -----------------------------------------------------------------------

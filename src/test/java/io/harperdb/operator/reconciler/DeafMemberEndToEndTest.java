@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.harperdb.operator.api.HarperCluster;
 import io.harperdb.operator.api.Phase;
+import io.harperdb.operator.resources.ResourceNames;
 import io.harperdb.operator.testing.ClusterAwait;
 import io.harperdb.operator.testing.HarperOperationLog;
 import io.harperdb.operator.testing.MovableClock;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.parallel.Isolated;
 /**
  * A member whose own replication connection to a peer is down for good while the peer's connection to it is up
  * (compatibility row 29: on 4.7.29 a reconnect that throws is never retried), against real HarperDB 4.7.29: the
- * operator reports it, sends it the add_node, then restarts its workers once, and it ends with every record.
+ * operator reports it, sends it the add_node, then restarts its workers once, and it ends with every record; a
+ * staying member deaf to a leaving one (which the drain waits for) has its workers restarted, and the drain ends.
  *
  * <p>HarperDB cannot be made to lose that connection on demand (it takes a certificate race), so the test shows the
  * operator what the member's {@code cluster_status} showed then: its sockets to the peer not connected, the peer's
@@ -147,6 +151,53 @@ class DeafMemberEndToEndTest {
                 && table.ids(2).contains("after-the-restart"));
         assertThat(user.resources(HarperCluster.class).inNamespace(NAMESPACE).withName("demo").get().getStatus().getLinksDown())
                 .as("no link left down").isNullOrEmpty();
+    }
+
+    @Test
+    void aStayingMemberThatReceivesNothingFromTheLeavingOneIsRestartedAndTheDrainEndsWithItsLateWrite() throws Exception {
+        k8s.createCluster(3);
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+        String deaf = real.instance(0).hostname();
+        String leaving = real.instance(2).hostname();
+        Set<String> oldThreads = socketThreads(real.instance(0).post("{\"operation\":\"cluster_status\"}"), leaving);
+        assertThat(oldThreads).isNotEmpty().doesNotContain("");
+        harperCalls.clear();
+
+        ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ResourceNames.NOT_SERVING.equals(servingLabel("demo-2")));
+        // from the cut on, demo-0's own connection to the leaving member is dead until its workers are new
+        harperCalls.rewriteAnswers((host, operation, body) ->
+                host.equals(deaf) && operation.equals("cluster_status") ? deafOnOldThreads(leaving, oldThreads, body) : body);
+        // a client that had picked demo-2 before the cut: its write lands on the leaving member
+        assertThat(table.insert(2, "late-write")).isTrue();
+        awaitCluster(c -> c.getStatus().getConditions().stream().anyMatch(k -> k.getMessage() != null
+                && k.getMessage().contains(deaf + " to be connected to it")));
+        operator.awaitRounds(2);
+        assertThat(harperCalls.writes()).as("nothing is sent about a leaving member, nor removed, while it drains").isEmpty();
+
+        // the operator's clock past Healing.AFTER and RESTART_AFTER (a minute): the restart of demo-0's workers
+        clock.advance(Duration.ofSeconds(61));
+        awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "2/2".equals(c.getStatus().getReadyMembers()) && replicas() == 2);
+        assertThat(harperCalls.writes()).extracting(HarperOperationLog.Call::operation).containsSubsequence("restart_service", "remove_node")
+                .containsOnlyOnce("restart_service", "remove_node");
+        assertThat(harperCalls.writes()).filteredOn(c -> c.operation().equals("restart_service")).singleElement()
+                .satisfies(c -> assertThat(c.host()).isEqualTo(deaf));
+        assertThat(socketThreads(real.instance(0).post("{\"operation\":\"cluster_status\"}"), real.instance(1).hostname()))
+                .as("demo-0's sockets on new workers").isNotEmpty().doesNotContainAnyElementsOf(oldThreads);
+        for (int survivor = 0; survivor < 2; survivor++) {
+            assertThat(table.ids(survivor)).as("records on " + real.instance(survivor).hostname()).contains("late-write");
+        }
+    }
+
+    private String servingLabel(String pod) {
+        Pod found = user.pods().inNamespace(NAMESPACE).withName(pod).get();
+        return found == null ? null : found.getMetadata().getLabels().get(ResourceNames.LABEL_SERVING);
+    }
+
+    private int replicas() {
+        StatefulSet set = user.apps().statefulSets().inNamespace(NAMESPACE).withName("demo").get();
+        return set == null ? -1 : set.getSpec().getReplicas();
     }
 
     /**

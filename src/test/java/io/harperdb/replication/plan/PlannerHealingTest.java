@@ -249,6 +249,51 @@ class PlannerHealingTest {
         assertThat(later.linksDown()).singleElement().satisfies(l -> assertThat(l.lastRestart()).isNull());
     }
 
+    @Test
+    void aMemberThatReceivesNothingFromADrainingMemberHasItsWorkersRestartedOnlyAfterAMinute() {
+        // the drain waits for a's connection to the leaving member d; nothing is added about d, so no add_node
+        Map<String, ObservedMember> observed = Map.of(
+                "a", ObservedMember.reachable("a", status("a", peer("b", true), peer("d", false))),
+                "b", ObservedMember.reachable("b", status("b", peer("a", true), peer("d", true))),
+                "d", ObservedMember.reachable("d", status("d", peer("a", true), peer("b", true))));
+        java.util.function.BiFunction<Instant, List<LinkDown>, Plan> draining = (now, down) -> {
+            PlanInput input = new PlanInput(List.of(a, b), observed, Set.of(), List.of(), false).healing(now, down)
+                    .withDraining(Set.of("d"));
+            Plan plan = ReplicationPlanner.plan(input);
+            Fixtures.assertSendable(plan, input);
+            return plan;
+        };
+        Plan first = draining.apply(T0, List.of());
+        assertThat(first.operations()).isEmpty();
+        assertThat(first.linksDown()).containsExactly(new LinkDown("a", "d", T0, null));
+        Instant due = T0.plus(Healing.AFTER).plus(Healing.RESTART_AFTER);
+        Plan early = draining.apply(due.minusSeconds(1), first.linksDown());
+        assertThat(early.operations()).as("no add_node about a leaving member, no restart yet").isEmpty();
+
+        Plan restart = draining.apply(due, early.linksDown());
+        assertThat(restart.operations()).singleElement().isInstanceOfSatisfying(PlannedOperation.RestartWorkers.class, r -> {
+            assertThat(r.target()).isEqualTo("a");
+            assertThat(r.because()).contains("received nothing from d").contains("d is leaving");
+        });
+        assertThat(draining.apply(due.plusSeconds(2), restart.linksDown()).operations()).isEmpty();
+        assertThat(draining.apply(due.plus(Healing.RESTART_EVERY), restart.linksDown()).operations())
+                .singleElement().isInstanceOf(PlannedOperation.RestartWorkers.class);
+    }
+
+    @Test
+    void aDrainingMemberThatReceivesNothingIsLeftAlone() {
+        // d is leaving: what it does not receive does not matter
+        Map<String, ObservedMember> observed = Map.of(
+                "a", ObservedMember.reachable("a", status("a", peer("b", true), peer("d", true))),
+                "b", ObservedMember.reachable("b", status("b", peer("a", true), peer("d", true))),
+                "d", ObservedMember.reachable("d", status("d", peer("a", false), peer("b", false))));
+        PlanInput input = new PlanInput(List.of(a, b), observed, Set.of(), List.of(), false)
+                .healing(T0.plus(Duration.ofHours(1)), List.of(new LinkDown("a", "d", T0, null))).withDraining(Set.of("d"));
+        Plan plan = ReplicationPlanner.plan(input);
+        assertThat(plan.operations()).isEmpty();
+        assertThat(plan.linksDown()).isEmpty();
+    }
+
     /** a and b list each other fully; {@code deaf}'s own socket to the other is down, the other's up. */
     private static Map<String, ObservedMember> oneWay(String deaf) {
         return Map.of("a", ObservedMember.reachable("a", status("a", peer("b", !"a".equals(deaf)))),
