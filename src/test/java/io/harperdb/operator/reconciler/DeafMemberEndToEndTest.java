@@ -20,6 +20,7 @@ import io.harperdb.operator.testing.MovableClock;
 import io.harperdb.operator.testing.RunningOperator;
 import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
+import io.harperdb.testing.HarperDbInstance;
 import io.harperdb.testing.HarperDbTable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -83,26 +84,9 @@ class DeafMemberEndToEndTest {
 
         String deaf = real.instance(2).hostname();
         String peer = real.instance(0).hostname();
-        // the worker threads that hold the member's sockets now: its connection to the peer "dies" on them, and the
-        // fault lasts until HarperDB reports the sockets on other threads (new workers)
-        Set<String> oldThreads = socketThreads(real.instance(2).post("{\"operation\":\"cluster_status\"}"), peer);
-        assertThat(oldThreads).as("cluster_status names the thread of each socket").isNotEmpty().doesNotContain("");
-        AtomicBoolean restarted = new AtomicBoolean();
-        AtomicBoolean newWorkersSeen = new AtomicBoolean();
+        DeadConnection fault = DeadConnection.from(real.instance(2), peer);
         harperCalls.clear();
-        harperCalls.rewriteAnswers((host, operation, body) -> {
-            if (host.equals(deaf) && operation.equals("restart_service")) {
-                restarted.set(true);
-            }
-            if (!host.equals(deaf) || !operation.equals("cluster_status")) {
-                return body;
-            }
-            if (onNewThreads(peer, oldThreads, body)) {
-                newWorkersSeen.set(true);
-                return body;
-            }
-            return deafTo(peer, body);
-        });
+        harperCalls.rewriteAnswers(fault);
         // the peer keeps taking writes all along
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean writing = new AtomicBoolean(true);
@@ -130,7 +114,7 @@ class DeafMemberEndToEndTest {
                     .containsExactly("add_node");
             // past Healing.RESTART_AFTER (30 s) after it: one restart of its workers
             clock.advance(Duration.ofSeconds(31));
-            awaitCluster(c -> restarted.get() && c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
+            awaitCluster(c -> fault.restartSent() && c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
             operator.awaitRounds(2);
         } finally {
             writing.set(false);
@@ -148,7 +132,7 @@ class DeafMemberEndToEndTest {
         assertThat(user.v1().events().inNamespace(NAMESPACE).list().getItems()).extracting(Event::getMessage)
                 .anySatisfy(m -> assertThat(m).contains("restart_service http_workers on " + deaf).contains("received nothing from " + peer));
 
-        assertThat(newWorkersSeen).as("HarperDB reported its sockets to the peer on new workers").isTrue();
+        assertThat(fault.newWorkersSeen()).as("HarperDB reported its sockets to the peer on new workers").isTrue();
         // the restarted member holds what the peer took meanwhile, and replicates both ways
         assertThat(acknowledged).hasSizeGreaterThan(30);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> table.ids(2).containsAll(acknowledged));
@@ -166,25 +150,14 @@ class DeafMemberEndToEndTest {
         awaitCluster(c -> c.getStatus().getPhase() == Phase.READY && "3/3".equals(c.getStatus().getReadyMembers()));
         String deaf = real.instance(0).hostname();
         String leaving = real.instance(2).hostname();
-        Set<String> oldThreads = socketThreads(real.instance(0).post("{\"operation\":\"cluster_status\"}"), leaving);
-        assertThat(oldThreads).isNotEmpty().doesNotContain("");
+        DeadConnection fault = DeadConnection.from(real.instance(0), leaving);
         harperCalls.clear();
 
         ManagedResourcesTest.editCluster(user, c -> c.getSpec().getInstances().setReplicas(2));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> ResourceNames.NOT_SERVING.equals(servingLabel("demo-2")));
         // from the cut on, demo-0's own connection to the leaving member is dead until its workers are new
-        AtomicBoolean newWorkersSeen = new AtomicBoolean();
-        harperCalls.rewriteAnswers((host, operation, body) -> {
-            if (!host.equals(deaf) || !operation.equals("cluster_status")) {
-                return body;
-            }
-            if (onNewThreads(leaving, oldThreads, body)) {
-                newWorkersSeen.set(true);
-                return body;
-            }
-            return deafTo(leaving, body);
-        });
+        harperCalls.rewriteAnswers(fault);
         // a client that had picked demo-2 before the cut: its write lands on the leaving member
         assertThat(table.insert(2, "late-write")).isTrue();
         awaitCluster(c -> c.getStatus().getConditions().stream().anyMatch(k -> k.getMessage() != null
@@ -199,7 +172,7 @@ class DeafMemberEndToEndTest {
                 .containsOnlyOnce("restart_service", "remove_node");
         assertThat(harperCalls.writes()).filteredOn(c -> c.operation().equals("restart_service")).singleElement()
                 .satisfies(c -> assertThat(c.host()).isEqualTo(deaf));
-        assertThat(newWorkersSeen).as("HarperDB reported demo-0's sockets to the leaving member on new workers").isTrue();
+        assertThat(fault.newWorkersSeen()).as("HarperDB reported demo-0's sockets to the leaving member on new workers").isTrue();
         for (int survivor = 0; survivor < 2; survivor++) {
             int s = survivor;
             // ignoring failures: once, on the clean clone, the survivor did not answer an operation for a minute
@@ -218,27 +191,64 @@ class DeafMemberEndToEndTest {
         return set == null ? -1 : set.getSpec().getReplicas();
     }
 
-    /** Whether {@code body} (a cluster_status answer) has the sockets to {@code peer} on threads not in {@code oldThreads}. */
-    private static boolean onNewThreads(String peer, Set<String> oldThreads, String body) {
-        try {
-            return !oldThreads.containsAll(socketThreads(MAPPER.readTree(body), peer));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    /**
+     * The fault: {@code member}'s own connection to {@code peer} dead on the worker threads that hold it now. Its
+     * cluster_status answers read the sockets to the peer not connected while they are on those threads; once HarperDB
+     * reports them on others (new workers), the answers pass unchanged.
+     */
+    private static final class DeadConnection implements HarperOperationLog.AnswerRewriter {
+        private final String member;
+        private final String peer;
+        private final Set<String> oldThreads;
+        private final AtomicBoolean restartSent = new AtomicBoolean();
+        private final AtomicBoolean newWorkersSeen = new AtomicBoolean();
 
-    /** {@code body} (a cluster_status answer) with the sockets of the connection to {@code peer} not connected. */
-    private static String deafTo(String peer, String body) {
-        try {
-            JsonNode status = MAPPER.readTree(body);
-            for (JsonNode connection : status.path("connections")) {
-                if (peer.equals(connection.path("name").asText())) {
-                    connection.path("database_sockets").forEach(socket -> ((ObjectNode) socket).put("connected", false));
-                }
+        private DeadConnection(String member, String peer, Set<String> oldThreads) {
+            this.member = member;
+            this.peer = peer;
+            this.oldThreads = oldThreads;
+        }
+
+        static DeadConnection from(HarperDbInstance member, String peer) {
+            Set<String> threads = socketThreads(member.post("{\"operation\":\"cluster_status\"}"), peer);
+            assertThat(threads).as("cluster_status names the thread of each socket").isNotEmpty().doesNotContain("");
+            return new DeadConnection(member.hostname(), peer, threads);
+        }
+
+        @Override
+        public String rewrite(String host, String operation, String body) {
+            if (!host.equals(member)) {
+                return body;
             }
-            return MAPPER.writeValueAsString(status);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+            if (operation.equals("restart_service")) {
+                restartSent.set(true);
+            }
+            if (!operation.equals("cluster_status")) {
+                return body;
+            }
+            try {
+                JsonNode status = MAPPER.readTree(body);
+                if (!oldThreads.containsAll(socketThreads(status, peer))) {
+                    newWorkersSeen.set(true);
+                    return body;
+                }
+                for (JsonNode connection : status.path("connections")) {
+                    if (peer.equals(connection.path("name").asText())) {
+                        connection.path("database_sockets").forEach(socket -> ((ObjectNode) socket).put("connected", false));
+                    }
+                }
+                return MAPPER.writeValueAsString(status);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        boolean restartSent() {
+            return restartSent.get();
+        }
+
+        boolean newWorkersSeen() {
+            return newWorkersSeen.get();
         }
     }
 
