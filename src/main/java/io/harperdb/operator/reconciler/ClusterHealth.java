@@ -63,14 +63,14 @@ public final class ClusterHealth {
      * had died still showed on its peers' side as their subscriber, compatibility rows 21 and 29).
      */
     public boolean linked(String a, String b) {
-        return deafSide(a, b) == null;
+        return deafEnds(a, b).isEmpty();
     }
 
     /**
-     * The side of the link that should receive over it and does not: {@code a}, {@code b}, or "both";
-     * null when linked.
+     * The ends of the link that should receive over it and do not (empty when linked). A list, not a
+     * sentinel name: a member may be called anything, "both" included.
      */
-    private String deafSide(String a, String b) {
+    private List<String> deafEnds(String a, String b) {
         List<Subscription> sa = subscriptions.get(a);
         List<Subscription> sb = subscriptions.get(b);
         boolean aFull = sa == null || sa.isEmpty();
@@ -84,15 +84,17 @@ public final class ClusterHealth {
             toA = ReplicationPlanner.carriesTo(sa, sb);
             toB = ReplicationPlanner.carriesTo(sb, sa);
             if (!toA && !toB) {
-                return connected(a, b) || connected(b, a) ? null : "both";
+                return connected(a, b) || connected(b, a) ? List.of() : List.of(a, b);
             }
         }
-        boolean aDeaf = toA && !connected(a, b);
-        boolean bDeaf = toB && !connected(b, a);
-        if (aDeaf && bDeaf) {
-            return "both";
+        List<String> deaf = new ArrayList<>(2);
+        if (toA && !connected(a, b)) {
+            deaf.add(a);
         }
-        return aDeaf ? a : bDeaf ? b : null;
+        if (toB && !connected(b, a)) {
+            deaf.add(b);
+        }
+        return deaf;
     }
 
     private boolean connected(String from, String to) {
@@ -131,10 +133,13 @@ public final class ClusterHealth {
             for (int j = i + 1; j < members.size(); j++) {
                 String a = members.get(i);
                 String b = members.get(j);
-                String deaf = shouldLink(a, b) && reachable(a) && reachable(b) ? deafSide(a, b) : null;
-                if (deaf != null) {
-                    problems.add("link " + a + " <-> " + b + " is not connected"
-                            + ("both".equals(deaf) ? "" : ": " + deaf + " receives nothing from " + (deaf.equals(a) ? b : a)));
+                List<String> deaf = shouldLink(a, b) && reachable(a) && reachable(b) ? deafEnds(a, b) : List.of();
+                if (deaf.size() == 2) {
+                    problems.add("link " + a + " <-> " + b + " is not connected");
+                } else if (deaf.size() == 1) {
+                    String end = deaf.get(0);
+                    problems.add("link " + a + " <-> " + b + " is not connected: " + end + " receives nothing from "
+                            + (end.equals(a) ? b : a));
                 }
             }
         }

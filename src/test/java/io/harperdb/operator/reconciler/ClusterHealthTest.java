@@ -67,6 +67,16 @@ class ClusterHealthTest {
         assertThat(neither.problems()).containsExactly("link a <-> b is not connected");
     }
 
+    @Test
+    void aMemberNamedBothIsNamedAsTheEndThatReceivesNothing() {
+        // the deaf ends are a list, not a sentinel name a member could also have
+        ClusterMember both = member("both", List.of());
+        ClusterMember b = member("b", List.of());
+
+        assertThat(health(List.of(both, b), Map.of("both", false, "b", true)).problems())
+                .containsExactly("link both <-> b is not connected: both receives nothing from b");
+    }
+
     private static ClusterHealth health(List<ClusterMember> members, Map<String, Boolean> connectedSide) {
         ClusterMember first = members.get(0);
         ClusterMember second = members.get(1);
