@@ -54,16 +54,37 @@ public final class ReplicationPlanner {
         return new Run(Objects.requireNonNull(input, "input")).plan();
     }
 
-    /** Equal subscriptions: the same set of (database, table, subscribe, publish), order and duplicates aside. */
-    static boolean sameSubscriptions(List<Subscription> observed, Set<Subscription> expected) {
+    /**
+     * Equal subscriptions: the same set of (database, table, subscribe, publish), order and duplicates aside.
+     * Each list is searched for every entry of the other, by equals: the lists are a few entries long and this
+     * is asked twice per partial link each poll, where hashing the entries into sets cost more than the search.
+     */
+    static boolean sameSubscriptions(List<Subscription> observed, List<Subscription> expected) {
         if (observed == null || observed.isEmpty()) {
             return expected.isEmpty();
         }
-        for (Subscription s : observed) {
-            if (!expected.contains(s)) return false;
+        if (inSameOrder(observed, expected)) return true;  // HarperDB keeps the order it was sent: the usual case
+        return containsAll(expected, observed) && containsAll(observed, expected);
+    }
+
+    private static boolean inSameOrder(List<Subscription> a, List<Subscription> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0, n = a.size(); i < n; i++) {
+            if (!Objects.equals(a.get(i), b.get(i))) return false;
         }
-        // every expected entry present too: distinct observed entries number as many as expected ones
-        return observed.size() == expected.size() || new HashSet<>(observed).size() == expected.size();
+        return true;
+    }
+
+    private static boolean containsAll(List<Subscription> container, List<Subscription> entries) {
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            Subscription entry = entries.get(i);
+            boolean found = false;
+            for (int j = 0, m = container.size(); j < m && !found; j++) {
+                found = Objects.equals(entry, container.get(j));
+            }
+            if (!found) return false;
+        }
+        return true;
     }
 
     /**
@@ -154,11 +175,17 @@ public final class ReplicationPlanner {
      * per (partial member, peer)); the last record of a peer wins; a removed one is null.
      */
     private static final class PartialRecords {
-        static final PartialRecords NONE = new PartialRecords();
-        private int[] keys = new int[0];
-        private PeerConnection[] values = new PeerConnection[0];
+        static final PartialRecords NONE = new PartialRecords(0);
+        private int[] keys;
+        private PeerConnection[] values;
         private int size;
         private boolean sorted = true;
+
+        /** {@code capacity}: how many records are expected (more are taken too, at the cost of a copy). */
+        PartialRecords(int capacity) {
+            keys = new int[capacity];
+            values = new PeerConnection[capacity];
+        }
 
         void put(int key, PeerConnection value) {
             if (size == keys.length) {
@@ -215,7 +242,7 @@ public final class ReplicationPlanner {
     }
 
     /** The view of a link between two partial members from the first, and the reverse from the second. */
-    private record PairView(List<Subscription> view, Set<Subscription> viewSet, Set<Subscription> backSet) {
+    private record PairView(List<Subscription> view, List<Subscription> back, boolean carriesNothing) {
     }
 
     /** One planned link operation, sortable by (target, named). */
@@ -232,10 +259,9 @@ public final class ReplicationPlanner {
         private DesiredMember[] members;
         private int n;
         private boolean[] partial;
+        private int partialCount;
         private BitSet reachable;
-        private Set<Subscription>[] ownSet;
         private List<Subscription>[] ownList;
-        private Set<Subscription>[] reversedSet;
         private List<Subscription>[] reversedList;
         private SortedMap<TableKey, Subscription>[] tables;
         // what each reachable member lists: any record, full records, partial records
@@ -335,9 +361,7 @@ public final class ReplicationPlanner {
             members = new DesiredMember[n];
             partial = new boolean[n];
             reachable = new BitSet(n);
-            ownSet = new Set[n];
             ownList = new List[n];
-            reversedSet = new Set[n];
             reversedList = new List[n];
             tables = new SortedMap[n];
             for (int i = 0; i < n; i++) {
@@ -349,11 +373,10 @@ public final class ReplicationPlanner {
                 if (seen != null && seen.status() != null) reachable.set(i);
                 if (!m.isFullReplication()) {
                     partial[i] = true;
+                    partialCount++;
                     List<Subscription> own = sorted(m.subscriptions());
                     List<Subscription> rev = own.stream().map(Subscription::reversed).toList();
-                    ownSet[i] = Set.copyOf(own);
                     ownList[i] = own;
-                    reversedSet[i] = Set.copyOf(rev);
                     reversedList[i] = rev;
                     SortedMap<TableKey, Subscription> t = new TreeMap<>();
                     for (Subscription s : own) t.put(new TableKey(s.database(), s.table()), s);
@@ -430,7 +453,10 @@ public final class ReplicationPlanner {
                         if (isFullRecord(peer)) {
                             fullListed[i].set(j);
                         } else {
-                            if (partialRecords[i] == PartialRecords.NONE) partialRecords[i] = new PartialRecords();
+                            if (partialRecords[i] == PartialRecords.NONE) {
+                                // sized once: a partial member's records are all partial, a full member's are those of partial members
+                                partialRecords[i] = new PartialRecords(partial[i] ? status.peers().size() : partialCount);
+                            }
                             partialRecords[i].put(j, peer);
                         }
                     } else if (input.leaving().contains(name)) {
@@ -675,15 +701,17 @@ public final class ReplicationPlanner {
             Map<Long, PairView> views = new HashMap<>();
             for (int p = reachable.nextSetBit(0); p >= 0; p = reachable.nextSetBit(p + 1)) {
                 if (!partial[p]) continue;
+                // what every full member's link with p carries, worked out once for all of them
+                boolean toFullCarriesNothing = carriesNothing(reversedList[p]);
                 for (int q = reachable.nextSetBit(0); q >= 0; q = reachable.nextSetBit(q + 1)) {
                     if (q == p) continue;
                     if (!partial[q]) {
-                        link(q, p, reversedList[p], reversedSet[p], ownSet[p], addLinks, updateLinks);
+                        link(q, p, reversedList[p], ownList[p], toFullCarriesNothing, addLinks, updateLinks);
                     } else if (p < q) {
                         int first = p;
                         int second = q;
                         PairView v = views.computeIfAbsent(((long) kind[p] << 32) | kind[q], k -> pairView(first, second));
-                        link(p, q, v.view(), v.viewSet(), v.backSet(), addLinks, updateLinks);
+                        link(p, q, v.view(), v.back(), v.carriesNothing(), addLinks, updateLinks);
                     }
                 }
             }
@@ -705,25 +733,29 @@ public final class ReplicationPlanner {
             }
         }
 
-        private void link(int target, int named, List<Subscription> view, Set<Subscription> viewSet,
-                          Set<Subscription> backSet, List<Link> addLinks, List<Link> updateLinks) {
+        /**
+         * The link between {@code target} and {@code named}: {@code view} is what target's record of named must
+         * hold, {@code back} what named's record of target must hold (both without duplicates).
+         */
+        private void link(int target, int named, List<Subscription> view, List<Subscription> back,
+                          boolean viewCarriesNothing, List<Link> addLinks, List<Link> updateLinks) {
             PeerConnection there = partialRecords[target].get(named);
-            PeerConnection back = partialRecords[named].get(target);
-            boolean thereOk = there != null && sameSubscriptions(there.subscriptions(), viewSet);
-            boolean backOk = back != null && sameSubscriptions(back.subscriptions(), backSet);
+            PeerConnection backThere = partialRecords[named].get(target);
+            boolean thereOk = there != null && sameSubscriptions(there.subscriptions(), view);
+            boolean backOk = backThere != null && sameSubscriptions(backThere.subscriptions(), back);
             AddNodeRequest connection = members[named].connection();
             if (thereOk && backOk) {
                 // made as planned: down when neither end shows it connected (a side that only sends has no
                 // sockets, so a link carrying one way is judged by its receiving end)
-                if (!carriesNothing(view) && !connected[target].get(named) && !connected[named].get(target)) {
+                if (!viewCarriesNothing && !connected[target].get(named) && !connected[named].get(target)) {
                     partialLinksDown.add(new Healing.Candidate(names[target], names[named],
                             new AddNode(names[target], connection.withSubscriptions(view))));
                 }
                 return;
             }
             // a link that carries nothing is not made; a side that has one must still say so
-            if (carriesNothing(view) && (there == null || thereOk) && (back == null || backOk)) return;
-            if (there != null && back != null && !thereOk && !backOk) {
+            if (viewCarriesNothing && (there == null || thereOk) && (backThere == null || backOk)) return;
+            if (there != null && backThere != null && !thereOk && !backOk) {
                 // Both ends have a partial record and neither shows the new view: a change of an
                 // existing link, sent as update_node (with the connection, as add_node has it). It
                 // rewrites the named member's record, then the target's. If the next observation
@@ -737,12 +769,10 @@ public final class ReplicationPlanner {
             addLinks.add(new Link(target, named, new AddNode(names[target], connection.withSubscriptions(view))));
         }
 
-        /** Between two partial members, p's view, as a list and a set, and q's (the reverse) as a set. */
+        /** Between two partial members, p's view, and q's (the reverse). */
         private PairView pairView(int p, int q) {
             List<Subscription> view = combined(p, q);
-            Set<Subscription> back = new HashSet<>();
-            for (Subscription s : view) back.add(s.reversed());
-            return new PairView(view, Set.copyOf(view), back);
+            return new PairView(view, view.stream().map(Subscription::reversed).toList(), carriesNothing(view));
         }
 
         /** Between two partial members, p's view: a table flows to p when p subscribes and q publishes it. */

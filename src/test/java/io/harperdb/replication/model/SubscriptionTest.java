@@ -23,6 +23,22 @@ class SubscriptionTest {
     }
 
     @Test
+    void equalWhenEveryFieldIsEqualMissingOnesIncluded() {
+        Subscription dog = Subscription.of("data", "dog", true, false);
+
+        assertThat(dog).isEqualTo(new Subscription("data", "dog", true, false)).hasSameHashCodeAs(new Subscription("data", "dog", true, false));
+        assertThat(dog).isNotEqualTo(Subscription.of("data", "dog", true, true))
+                .isNotEqualTo(Subscription.of("data", "cat", true, false))
+                .isNotEqualTo(Subscription.of("other", "dog", true, false))
+                .isNotEqualTo(Subscription.of("data", "dog", false, false))
+                .isNotEqualTo(new Subscription("data", "dog", true, null))
+                .isNotEqualTo(null)
+                .isNotEqualTo("data.dog");
+        assertThat(new Subscription(null, null, null, null)).isEqualTo(new Subscription(null, null, null, null))
+                .hasSameHashCodeAs(new Subscription(null, null, null, null));
+    }
+
+    @Test
     void aCompleteSubscriptionHasNoProblems() {
         assertThat(Subscription.of("data", "dog", false, false).problems()).isEmpty();
     }

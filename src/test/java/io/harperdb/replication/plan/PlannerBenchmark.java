@@ -3,6 +3,7 @@ package io.harperdb.replication.plan;
 import io.harperdb.replication.client.AddNodeRequest;
 import io.harperdb.replication.client.NodeAuthorization;
 import io.harperdb.replication.client.Route;
+import io.harperdb.replication.model.PeerConnection;
 import io.harperdb.replication.model.Subscription;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.TreeSet;
  * Scenarios: steady (observed == desired, what every poll sees), churn (1% newcomers, 1% leaving, 1%
  * partial members with new subscriptions) and bootstrap (fresh members). One member in ten is partial.
  * Every plan has the round's clock, as the operator's do, so healing runs when nothing else is to be done.
+ * After each size's steady plan, two rows that bound it: {@code floor}, one read of every peer record and nothing
+ * else, and {@code parse}, the members' cluster_status replies parsed as the operator parses them each round.
  * Arguments: member counts (default 10 100 1000 5000).
  */
 public final class PlannerBenchmark {
@@ -48,8 +51,100 @@ public final class PlannerBenchmark {
                 // cpu time as well as wall time: on a shared machine the wall clock includes waiting
                 System.out.printf("%8d  %-9s  %8d  %8d  %,14d  %,14d  %,14d%n",
                         members, scenario, ops, plans, elapsed / plans, cpu / plans, bytes / plans);
+                if (scenario.equals("steady")) floor(input, members, threads);
             }
         }
+    }
+
+    /**
+     * The least a plan from this input can cost: one read of every peer record (its name's hash, its kind, its
+     * subscriptions' fields, its sockets' states) and nothing else, timed as the plans are. A planner that looks
+     * at its whole input every round cannot be faster than this.
+     */
+    private static void floor(PlanInput input, int members, com.sun.management.ThreadMXBean threads) {
+        long records = 0;
+        for (ObservedMember m : input.observed().values()) records += m.status() == null ? 0 : m.status().peers().size();
+        readEveryRecord(input, WARMUP_CPU_NANOS, 10);
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long reads = readEveryRecord(input, MEASURE_CPU_NANOS, 5);
+        long elapsed = System.nanoTime() - start;
+        long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+        System.out.printf("%8d  %-9s  %8s  %8d  %,14d  %,14d  %14s   (%,d records: %.1f ns each)%n",
+                members, "floor", "-", reads, elapsed / reads, cpu / reads, "0", records, (double) cpu / reads / Math.max(1, records));
+        // 5,000 members' replies would be about 7 GB of JSON
+        if (members <= 1000) parse(input, members, threads);
+    }
+
+    /**
+     * What the operator spends before any plan: the members' cluster_status replies parsed as HarperClient parses
+     * them (a tree, then the record), for every member, once a round. The replies are this input's statuses as JSON,
+     * which carry fewer fields per socket than HarperDB's (latency, lastReceived...): a lower bound.
+     */
+    private static void parse(PlanInput input, int members, com.sun.management.ThreadMXBean threads) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
+                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        List<byte[]> replies = new ArrayList<>();
+        try {
+            for (ObservedMember m : input.observed().values()) {
+                if (m.status() != null) replies.add(mapper.writeValueAsBytes(m.status()));
+            }
+            long threadId = Thread.currentThread().getId();
+            long rounds = 0;
+            long bytesBefore = 0;
+            long cpuBefore = 0;
+            long start = 0;
+            long warmupEnd = threads.getCurrentThreadCpuTime() + WARMUP_CPU_NANOS;
+            long deadline = Long.MAX_VALUE;
+            int sink = 0;
+            for (boolean measuring = false; ; ) {
+                for (byte[] reply : replies) {
+                    sink += mapper.treeToValue(mapper.readTree(reply), io.harperdb.replication.model.ClusterStatus.class).peers().size();
+                }
+                long now = threads.getCurrentThreadCpuTime();
+                if (!measuring && now >= warmupEnd) {
+                    measuring = true;
+                    bytesBefore = threads.getThreadAllocatedBytes(threadId);
+                    cpuBefore = now;
+                    start = System.nanoTime();
+                    deadline = now + MEASURE_CPU_NANOS;
+                } else if (measuring && (++rounds >= 3 && now >= deadline)) {
+                    break;
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+            long bytes = threads.getThreadAllocatedBytes(threadId) - bytesBefore;
+            long size = replies.stream().mapToLong(r -> r.length).sum();
+            if (sink == 42) System.out.print("");
+            System.out.printf("%8d  %-9s  %8s  %8d  %,14d  %,14d  %,14d   (%,d replies, %,d bytes of JSON)%n",
+                    members, "parse", "-", rounds, elapsed / rounds, cpu / rounds, bytes / rounds, replies.size(), size);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long readEveryRecord(PlanInput input, long cpuNanos, int least) {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long reads = 0;
+        long deadline = threads.getCurrentThreadCpuTime() + cpuNanos;
+        long sink = 0;
+        do {
+            for (ObservedMember m : input.observed().values()) {
+                if (m.status() == null) continue;
+                List<PeerConnection> peers = m.status().peers();
+                for (int i = 0; i < peers.size(); i++) {
+                    PeerConnection peer = peers.get(i);
+                    sink += peer.name().hashCode() + (Boolean.TRUE.equals(peer.replicates()) ? 1 : 0) + (peer.isConnected() ? 2 : 0);
+                    if (peer.subscriptions() != null) {
+                        for (Subscription s : peer.subscriptions()) sink += s.table().length() + (Boolean.TRUE.equals(s.publish()) ? 1 : 0);
+                    }
+                }
+            }
+            reads++;
+        } while (reads < least || threads.getCurrentThreadCpuTime() < deadline);
+        if (sink == 42) System.out.print("");  // keeps the reads alive
+        return reads;
     }
 
     /** Plans repeatedly for at least the given thread CPU time and at least {@code least} times; returns how many plans were made. */

@@ -251,6 +251,19 @@ class ReplicationPlannerTest {
         }
 
         @Test
+        void aRecordThatRepeatsOneEntryAndLacksAnotherIsNotAsPlanned() {
+            // as many entries as planned, each a planned one, yet cat is missing: the link is made again
+            DesiredMember x = partial("x", sub("dog", true, false), sub("cat", true, true));
+            List<Subscription> peerView = List.of(sub("cat", true, true), sub("dog", false, true));
+            FakeHarper sim = new FakeHarper().mesh("a").partialLink("a", "x", peerView)
+                    .record("a", "x", Rec.partial(List.of(sub("dog", false, true), sub("dog", false, true))));
+
+            Plan plan = plan(sim, full("a"), x);
+
+            assertThat(plan.operations()).containsExactly(addNode("a", x, peerView));
+        }
+
+        @Test
         void changedSubscriptionsAreOneUpdateNodePerPeer() {
             FakeHarper sim = new FakeHarper().mesh("a", "b")
                     .partialLink("a", "x", reversed(RECEIVE_DOG)).partialLink("b", "x", reversed(RECEIVE_DOG));
