@@ -1,5 +1,6 @@
 package io.harperdb.operator.reconciler;
 
+import io.harperdb.replication.client.ClusterStatusReply;
 import io.harperdb.replication.client.HarperClient;
 import io.harperdb.replication.client.HarperOperationException;
 import io.harperdb.replication.client.Outcome;
@@ -150,9 +151,10 @@ public class ClusterObserver {
         String key = member.operationsUrl();
         try {
             HarperClient client = clients.clientFor(member);
-            ClusterStatus status = key != null && unanswered.containsKey(key)
-                    ? clients.probeClientFor(member).clusterStatus()
-                    : client.clusterStatus();
+            ClusterStatusReply reply = key != null && unanswered.containsKey(key)
+                    ? clients.probeClientFor(member).clusterStatusReply()
+                    : client.clusterStatusReply();
+            ClusterStatus status = reply.status();
             // Membership from the persisted records, link states from cluster_status (which lags removals).
             Remembered before = hints == null || (key != null && unanswered.containsKey(key)) ? null : remembered.get(key(member));
             String incarnation = hints == null ? null : hints.incarnations().get(member.name());
@@ -167,7 +169,8 @@ public class ClusterObserver {
                     || (written != null && !new HashSet<>(written).equals(new HashSet<>(before.routes())));
             List<NodeRecord> records = readRecords ? client.nodeRecords() : before.records();
             List<Route> routes = readRoutes ? client.getRoutes() : before.routes();
-            MemberObservation answered = MemberObservation.answered(member.name(), status.withMembership(records), routes);
+            MemberObservation answered = MemberObservation.answered(member.name(), status.withMembership(records), routes,
+                    reply.certificateIssuer());
             if (hints != null) {
                 // the routes start halfway through their cadence, so that the two slow reads fall on different polls
                 remembered.put(key(member), new Remembered(incarnation, recordsSeenWith, records, readRecords ? 0 : before.recordsAge() + 1,

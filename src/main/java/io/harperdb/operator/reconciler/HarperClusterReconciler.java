@@ -660,7 +660,8 @@ public class HarperClusterReconciler implements Reconciler<HarperCluster> {
         Map<String, ObservedMember> observed = new HashMap<>();
         observations.forEach((name, o) -> {
             if (name != null) {
-                observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(), toClientRoutes(writtenRoutes.get(name))));
+                observed.put(name, new ObservedMember(name, o.status(), o.loadedRoutes(), toClientRoutes(writtenRoutes.get(name)),
+                        o.certificateIssuer()));
             }
         });
         // a leaving member without a name was never added: there is nothing to remove; nor is a name that a

@@ -14,6 +14,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
 import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
+import okhttp3.Handshake;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -160,8 +163,13 @@ public class HarperClient {
     }
 
     public ClusterStatus clusterStatus() {
+        return clusterStatusReply().status();
+    }
+
+    /** {@code cluster_status}, with the issuer of the certificate the member served for it. */
+    public ClusterStatusReply clusterStatusReply() {
         OperationReply reply = send("cluster_status", operation("cluster_status"));
-        return convert("cluster_status", reply.body(), ClusterStatus.class);
+        return new ClusterStatusReply(convert("cluster_status", reply.body(), ClusterStatus.class), reply.certificateIssuer());
     }
 
     /** Bootstraps in one call: a batch of add_node; nodes not listed are not removed (native mode). */
@@ -303,7 +311,7 @@ public class HarperClient {
                     && FAILURE_IN_MESSAGE.matcher(QUOTED.matcher(serverMessage).replaceAll("''")).find())) {
                 throw failure(operation, Outcome.TARGET_FAILURE, status, serverMessage, null);
             }
-            return new OperationReply(serverMessage, json);
+            return new OperationReply(serverMessage, json, certificateIssuer(response));
         }
         Outcome outcome = switch (status) {
             case 400, 404, 409, 422 -> Outcome.REFUSED;
@@ -312,6 +320,13 @@ public class HarperClient {
             default -> Outcome.SERVER_ERROR;
         };
         throw failure(operation, outcome, status, serverMessage, null);
+    }
+
+    /** The issuer of the certificate the member served (a fresh connection per call: the one it serves now). */
+    private static X500Principal certificateIssuer(Response response) {
+        Handshake handshake = response.handshake();
+        if (handshake == null || handshake.peerCertificates().isEmpty()) return null;
+        return handshake.peerCertificates().get(0) instanceof X509Certificate served ? served.getIssuerX500Principal() : null;
     }
 
     private HarperOperationException failure(String operation, Outcome outcome, int status, String message, Throwable cause) {

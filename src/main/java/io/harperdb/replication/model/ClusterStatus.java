@@ -41,7 +41,7 @@ public record ClusterStatus(
     /**
      * This node's view with its persisted membership: one peer per {@code hdb_nodes} record other than
      * its own, with the record's replicates and subscriptions, and the sockets {@code cluster_status}
-     * reports for it (none when it lists no link). Peers without a record (removed, but still in the
+     * reports for it (none when it lists no link), and the CA it reports for it. Peers without a record (removed, but still in the
      * runtime state) are dropped.
      */
     public ClusterStatus withMembership(List<NodeRecord> records) {
@@ -50,8 +50,11 @@ public record ClusterStatus(
             if (record.name() == null || record.name().equals(nodeName)) {
                 continue;
             }
-            List<DatabaseSocket> sockets = peer(record.name()).map(PeerConnection::sockets).orElse(List.of());
-            members.add(new PeerConnection(record.name(), record.url(), record.replicates(), record.subscriptions(), sockets));
+            Optional<PeerConnection> link = peer(record.name());
+            List<DatabaseSocket> sockets = link.map(PeerConnection::sockets).orElse(List.of());
+            // the CA of this poll's cluster_status, not of the records (read less often)
+            CaInfo ca = link.map(PeerConnection::caInfo).orElse(null);
+            members.add(new PeerConnection(record.name(), record.url(), record.replicates(), record.subscriptions(), sockets, ca));
         }
         return new ClusterStatus(nodeName, url, isEnabled, members);
     }

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Comparator;
 import java.util.List;
 
-/** A node's link to one peer, as its {@code cluster_status} reports it. */
+/**
+ * A node's link to one peer, as its {@code cluster_status} reports it; {@code caInfo} is the CA it verifies the
+ * peer's certificate against (null when not reported).
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PeerConnection(
@@ -15,7 +18,14 @@ public record PeerConnection(
         @JsonProperty("url") String url,
         @JsonProperty("replicates") Boolean replicates,
         @JsonProperty("subscriptions") List<Subscription> subscriptions,
-        @JsonProperty("database_sockets") List<DatabaseSocket> databaseSockets) {
+        @JsonProperty("database_sockets") List<DatabaseSocket> databaseSockets,
+        @JsonProperty("ca_info") CaInfo caInfo) {
+
+    /** A link whose CA is not known (before 4.7, or not read). */
+    public PeerConnection(String name, String url, Boolean replicates, List<Subscription> subscriptions,
+                          List<DatabaseSocket> databaseSockets) {
+        this(name, url, replicates, subscriptions, databaseSockets, null);
+    }
 
     @JsonIgnore
     public List<DatabaseSocket> sockets() {
@@ -41,6 +51,6 @@ public record PeerConnection(
                 sockets().stream()
                         .map(DatabaseSocket::withoutVolatileFigures)
                         .sorted(Comparator.comparing(s -> String.valueOf(s.database())))
-                        .toList());
+                        .toList(), caInfo);
     }
 }

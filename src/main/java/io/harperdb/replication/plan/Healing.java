@@ -54,10 +54,17 @@ final class Healing {
      *             only its deaf end's restart, {@link #AFTER} plus {@link #RESTART_AFTER} after it is seen down
      * @param deaf the end whose own connection is down while the other end's is up (it receives nothing from
      *             the other); null when neither end is connected, and for partial links
+     * @param untrusted an end holds, for the other, a CA that did not issue the certificate the other serves now (its
+     *                  certificate came from a new CA): refused until add_node exchanges the CAs again, so there is
+     *                  nothing to wait for, and its add_node is due at once
      */
-    record Candidate(String a, String b, PlannedOperation.AddNode mend, String deaf) {
+    record Candidate(String a, String b, PlannedOperation.AddNode mend, String deaf, boolean untrusted) {
         Candidate(String a, String b, PlannedOperation.AddNode mend) {
-            this(a, b, mend, null);
+            this(a, b, mend, null, false);
+        }
+
+        Candidate(String a, String b, PlannedOperation.AddNode mend, String deaf) {
+            this(a, b, mend, deaf, false);
         }
     }
 
@@ -78,7 +85,7 @@ final class Healing {
         Set<String> targets = new HashSet<>();
         for (Candidate c : candidates) {
             LinkDown link = previous(previous, now, c.a(), c.b()).orElse(new LinkDown(c.a(), c.b(), now, null));
-            if (c.mend() != null && due(link, now) && targets.add(c.mend().target())) {
+            if (c.mend() != null && due(link, now, c.untrusted()) && targets.add(c.mend().target())) {
                 operations.add(c.mend());
                 link = link.attempted(now);
             }
@@ -116,9 +123,9 @@ final class Healing {
         return Optional.empty();
     }
 
-    /** Down {@link #AFTER} or longer, and not mended in the last {@link #EVERY}. */
-    static boolean due(LinkDown link, Instant now) {
-        boolean longEnough = !now.isBefore(link.since().plus(AFTER));
+    /** Down {@link #AFTER} or longer (or untrusted: at once), and not mended in the last {@link #EVERY}. */
+    static boolean due(LinkDown link, Instant now, boolean untrusted) {
+        boolean longEnough = untrusted || !now.isBefore(link.since().plus(AFTER));
         boolean notJustTried = link.lastAttempt() == null || !now.isBefore(link.lastAttempt().plus(EVERY));
         return longEnough && notJustTried;
     }

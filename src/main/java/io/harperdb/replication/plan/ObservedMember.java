@@ -3,6 +3,7 @@ package io.harperdb.replication.plan;
 import io.harperdb.replication.client.Route;
 import io.harperdb.replication.model.ClusterStatus;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * What was seen of one member.
@@ -12,12 +13,19 @@ import java.util.List;
  * @param loadedRoutes  its {@code cluster_get_routes}: the routes loaded at its last start; null if unknown
  * @param writtenRoutes the routes the operator last wrote to its config (kept in the resource status);
  *                      null if never written
+ * @param certificateIssuer the issuer of the certificate it serves, as its last answer showed; null if unknown (plain http)
  */
-public record ObservedMember(String name, ClusterStatus status, List<Route> loadedRoutes, List<Route> writtenRoutes) {
+public record ObservedMember(String name, ClusterStatus status, List<Route> loadedRoutes, List<Route> writtenRoutes,
+                             X500Principal certificateIssuer) {
 
     public ObservedMember {
         loadedRoutes = loadedRoutes == null ? null : List.copyOf(loadedRoutes);
         writtenRoutes = writtenRoutes == null ? null : List.copyOf(writtenRoutes);
+    }
+
+    /** A member whose certificate's issuer is not known. */
+    public ObservedMember(String name, ClusterStatus status, List<Route> loadedRoutes, List<Route> writtenRoutes) {
+        this(name, status, loadedRoutes, writtenRoutes, null);
     }
 
     public static ObservedMember reachable(String name, ClusterStatus status) {

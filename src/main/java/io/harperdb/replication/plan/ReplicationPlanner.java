@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * (observed cluster_status of every member, desired members) -> the ordered, minimal list of
@@ -843,10 +844,12 @@ public final class ReplicationPlanner {
                 for (int y = deafTo.nextSetBit(0); y >= 0; y = deafTo.nextSetBit(y + 1)) {
                     if (!connected[y].get(x)) {
                         // neither end connected: one candidate for the pair, add_node to the first by name
-                        if (x < y) candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y))));
+                        if (x < y) candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y)),
+                                null, untrusted(x, y)));
                     } else {
                         // x receives nothing from y while y receives from x: x's own connection is down
-                        candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y)), names[x]));
+                        candidates.add(new Healing.Candidate(names[x], names[y], new AddNode(names[x], fullConnection(y)), names[x],
+                                untrusted(x, y)));
                     }
                 }
             }
@@ -855,6 +858,26 @@ public final class ReplicationPlanner {
             Healing.Result healing = Healing.plan(input, candidates);
             operations.addAll(healing.operations());
             return healing.linksDown();
+        }
+
+        /** Whether either end holds, for the other, a CA that did not issue the certificate the other serves. */
+        private boolean untrusted(int x, int y) {
+            return holdsAnotherCa(x, y) || holdsAnotherCa(y, x);
+        }
+
+        /**
+         * The CA {@code holder} reports for {@code peer} is known and is not the issuer of the certificate {@code peer}
+         * served on its last answer: {@code peer}'s certificate came from a new CA since add_node last exchanged them.
+         * Unknown on either side: false.
+         */
+        private boolean holdsAnotherCa(int holder, int peer) {
+            X500Principal issuer = input.observed().get(names[peer]).certificateIssuer();
+            if (issuer == null) return false;
+            return input.observed().get(names[holder]).status().peer(names[peer])
+                    .map(PeerConnection::caInfo)
+                    .flatMap(ca -> ca.isNamed(issuer))
+                    .map(named -> !named)
+                    .orElse(false);
         }
 
         /**

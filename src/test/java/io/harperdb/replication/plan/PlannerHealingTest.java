@@ -6,6 +6,7 @@ import static io.harperdb.replication.plan.Fixtures.sub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.harperdb.replication.client.AddNodeRequest;
+import io.harperdb.replication.model.CaInfo;
 import io.harperdb.replication.model.ClusterStatus;
 import io.harperdb.replication.model.DatabaseSocket;
 import io.harperdb.replication.model.PeerConnection;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +59,56 @@ class PlannerHealingTest {
         Instant retry = T0.plus(Healing.AFTER).plus(Healing.EVERY);
         assertThat(round(retry.minusSeconds(1), down, meshDown(), a, b).operations()).isEmpty();
         assertThat(round(retry, down, meshDown(), a, b).operations()).hasSize(1);
+    }
+
+    @Test
+    void aLinkRefusedBecauseAMembersCertificateCameFromANewCaIsMendedAtOnceThenAsAnyOther() {
+        // a's record of b holds the old CA; b now serves a certificate the new CA issued (a change of spec.tls's CA,
+        // b restarted on it): a refuses it until add_node exchanges the CAs again, so waiting 30 s gains nothing
+        X500Principal oldCa = new X500Principal("CN=harperdb-operator CA default/demo");
+        X500Principal newCa = new X500Principal("CN=users CA, O=Example");
+        Map<String, ObservedMember> refused = withCas(Map.of("a", oldCa, "b", newCa), Map.of(), "CN=harperdb-operator CA default/demo");
+
+        Plan first = round(T0, List.of(), refused, a, b);
+
+        assertThat(first.operations()).containsExactly(new AddNode("a", connectionOf(b)));
+        assertThat(first.linksDown()).containsExactly(new LinkDown("a", "b", T0, T0));
+        // mended once: if it stays down, the next add_node waits as any other link's
+        assertThat(round(T0.plus(Healing.AFTER), first.linksDown(), refused, a, b).operations()).isEmpty();
+        assertThat(round(T0.plus(Healing.EVERY), first.linksDown(), refused, a, b).operations()).hasSize(1);
+    }
+
+    @Test
+    void aLinkDownBetweenMembersHoldingEachOthersCaOrWithoutKnownCasWaitsThirtySeconds() {
+        X500Principal ca = new X500Principal("CN=users CA, O=Example");
+        Map<String, ObservedMember> trusted = withCas(Map.of("a", ca, "b", ca), Map.of(), "O=Example\nCN=users CA");
+        Map<String, ObservedMember> issuerUnknown = withCas(Map.of(), Map.of(), "CN=another CA");
+        Map<String, ObservedMember> caUnknown = withCas(Map.of("a", ca, "b", new X500Principal("CN=another CA")), Map.of(), null);
+        Map<String, ObservedMember> caUnreadable = withCas(Map.of("a", ca, "b", new X500Principal("CN=another CA")), Map.of(), "not a name");
+
+        for (Map<String, ObservedMember> observed : List.of(trusted, issuerUnknown, caUnknown, caUnreadable)) {
+            Plan first = round(T0, List.of(), observed, a, b);
+            assertThat(first.operations()).as("%s", observed).isEmpty();
+            assertThat(round(T0.plus(Healing.AFTER), first.linksDown(), observed, a, b).operations()).hasSize(1);
+        }
+    }
+
+    /**
+     * a and b not connected; each serves a certificate of the issuer given (none: plain http) and holds, for the other,
+     * the CA whose subject is given in Node's form (one name a line; the default when not given).
+     */
+    private static Map<String, ObservedMember> withCas(Map<String, X500Principal> issuers, Map<String, String> holdsForOther,
+                                                       String defaultHeld) {
+        Map<String, ObservedMember> observed = new java.util.HashMap<>();
+        for (String self : List.of("a", "b")) {
+            String other = self.equals("a") ? "b" : "a";
+            String held = holdsForOther.getOrDefault(self, defaultHeld);
+            PeerConnection down = peer(other, false);
+            PeerConnection record = new PeerConnection(down.name(), down.url(), down.replicates(), down.subscriptions(),
+                    down.databaseSockets(), held == null ? null : new CaInfo(held, held, "1A"));
+            observed.put(self, new ObservedMember(self, status(self, record), null, null, issuers.get(self)));
+        }
+        return observed;
     }
 
     @Test
