@@ -191,8 +191,10 @@ public final class PlannerBenchmark {
         AddNodeRequest connection = AddNodeRequest.hostname(name).withVerifyTls(true)
                 .withAuthorization(NodeAuthorization.basic("admin", "password"));
         if (i % 10 != 0) return DesiredMember.full(connection);
+        // declared in the order the operator sends them (by database, then table), so that the converged records
+        // hold them as HarperDB stores what add_node sent
         return DesiredMember.partial(connection, List.of(
-                Subscription.of("data", "dog", true, variant == 0),
-                Subscription.of("data", "cat", false, true)));
+                Subscription.of("data", "cat", false, true),
+                Subscription.of("data", "dog", true, variant == 0)));
     }
 }
