@@ -31,29 +31,68 @@ public final class PlannerBenchmark {
     }
 
     public static void main(String[] args) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         System.out.printf("%8s  %-9s  %8s  %8s  %14s  %14s  %14s%n",
                 "members", "scenario", "ops", "plans", "wall ns/plan", "cpu ns/plan", "bytes/plan");
         int[] sizes = args.length == 0 ? new int[] {10, 100, 1000, 5000} : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         for (int members : sizes) {
+            int least = members >= 5000 ? 3 : 10;
             for (String scenario : List.of("steady", "churn", "bootstrap")) {
                 PlanInput input = input(scenario, members);
                 int ops = ReplicationPlanner.plan(input).operations().size();
-                run(input, WARMUP_CPU_NANOS, members >= 5000 ? 3 : 10);
-                long threadId = Thread.currentThread().getId();
-                long bytesBefore = threads.getThreadAllocatedBytes(threadId);
-                long cpuBefore = threads.getCurrentThreadCpuTime();
-                long start = System.nanoTime();
-                long plans = run(input, MEASURE_CPU_NANOS, members >= 5000 ? 3 : 5);
-                long elapsed = System.nanoTime() - start;
-                long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
-                long bytes = threads.getThreadAllocatedBytes(threadId) - bytesBefore;
-                // cpu time as well as wall time: on a shared machine the wall clock includes waiting
-                System.out.printf("%8d  %-9s  %8d  %8d  %,14d  %,14d  %,14d%n",
-                        members, scenario, ops, plans, elapsed / plans, cpu / plans, bytes / plans);
-                if (scenario.equals("steady")) floor(input, members, threads);
+                Measured plans = measure(() -> ReplicationPlanner.plan(input).operations().size(), least);
+                System.out.printf("%8d  %-9s  %8d  %s%n", members, scenario, ops, plans);
+                if (scenario.equals("steady")) {
+                    floor(input, members, least);
+                    // 5,000 members' replies would be about 7 GB of JSON
+                    if (members <= 1000) parse(input, members);
+                }
             }
         }
+    }
+
+    /** How many times some work ran, and its wall time, thread CPU time and allocation each time. */
+    private record Measured(long times, long wallNanos, long cpuNanos, long bytes) {
+        @Override
+        public String toString() {
+            // cpu time as well as wall time: on a shared machine the wall clock includes waiting
+            return String.format("%8d  %,14d  %,14d  %,14d", times, wallNanos, cpuNanos, bytes);
+        }
+    }
+
+    /**
+     * Runs {@code work} for {@link #WARMUP_CPU_NANOS} of thread CPU (at least {@code least} times), then measures
+     * it for {@link #MEASURE_CPU_NANOS} (at least {@code least} times). {@code work} returns something derived from its
+     * result, so that it is not optimized away.
+     */
+    private static Measured measure(java.util.function.LongSupplier work, int least) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sink = repeat(work, threads, WARMUP_CPU_NANOS, least);
+        long threadId = Thread.currentThread().getId();
+        long bytesBefore = threads.getThreadAllocatedBytes(threadId);
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long[] times = new long[1];
+        sink += repeat(() -> {
+            times[0]++;
+            return work.getAsLong();
+        }, threads, MEASURE_CPU_NANOS, least);
+        long elapsed = System.nanoTime() - start;
+        long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
+        long bytes = threads.getThreadAllocatedBytes(threadId) - bytesBefore;
+        if (sink == 42) System.out.print("");  // keeps the results alive
+        long n = times[0];
+        return new Measured(n, elapsed / n, cpu / n, bytes / n);
+    }
+
+    private static long repeat(java.util.function.LongSupplier work, java.lang.management.ThreadMXBean threads, long cpuNanos, int least) {
+        long deadline = threads.getCurrentThreadCpuTime() + cpuNanos;
+        long sink = 0;
+        int done = 0;
+        do {
+            sink += work.getAsLong();
+            done++;
+        } while (done < least || threads.getCurrentThreadCpuTime() < deadline);
+        return sink;
     }
 
     /**
@@ -61,19 +100,28 @@ public final class PlannerBenchmark {
      * subscriptions' fields, its sockets' states) and nothing else, timed as the plans are. A planner that looks
      * at its whole input every round cannot be faster than this.
      */
-    private static void floor(PlanInput input, int members, com.sun.management.ThreadMXBean threads) {
+    private static void floor(PlanInput input, int members, int least) {
         long records = 0;
         for (ObservedMember m : input.observed().values()) records += m.status() == null ? 0 : m.status().peers().size();
-        readEveryRecord(input, WARMUP_CPU_NANOS, 10);
-        long cpuBefore = threads.getCurrentThreadCpuTime();
-        long start = System.nanoTime();
-        long reads = readEveryRecord(input, MEASURE_CPU_NANOS, 5);
-        long elapsed = System.nanoTime() - start;
-        long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
-        System.out.printf("%8d  %-9s  %8s  %8d  %,14d  %,14d  %14s   (%,d records: %.1f ns each)%n",
-                members, "floor", "-", reads, elapsed / reads, cpu / reads, "0", records, (double) cpu / reads / Math.max(1, records));
-        // 5,000 members' replies would be about 7 GB of JSON
-        if (members <= 1000) parse(input, members, threads);
+        Measured reads = measure(() -> readEveryRecord(input), least);
+        System.out.printf("%8d  %-9s  %8s  %s   (%,d records: %.1f ns each)%n",
+                members, "floor", "-", reads, records, (double) reads.cpuNanos() / Math.max(1, records));
+    }
+
+    private static long readEveryRecord(PlanInput input) {
+        long sink = 0;
+        for (ObservedMember m : input.observed().values()) {
+            if (m.status() == null) continue;
+            List<PeerConnection> peers = m.status().peers();
+            for (int i = 0; i < peers.size(); i++) {
+                PeerConnection peer = peers.get(i);
+                sink += peer.name().hashCode() + (Boolean.TRUE.equals(peer.replicates()) ? 1 : 0) + (peer.isConnected() ? 2 : 0);
+                if (peer.subscriptions() != null) {
+                    for (Subscription s : peer.subscriptions()) sink += s.table().length() + (Boolean.TRUE.equals(s.publish()) ? 1 : 0);
+                }
+            }
+        }
+        return sink;
     }
 
     /**
@@ -81,7 +129,7 @@ public final class PlannerBenchmark {
      * them (a tree, then the record), for every member, once a round. The replies are this input's statuses as JSON,
      * which carry fewer fields per socket than HarperDB's (latency, lastReceived...): a lower bound.
      */
-    private static void parse(PlanInput input, int members, com.sun.management.ThreadMXBean threads) {
+    private static void parse(PlanInput input, int members) {
         com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper()
                 .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         List<byte[]> replies = new ArrayList<>();
@@ -89,76 +137,23 @@ public final class PlannerBenchmark {
             for (ObservedMember m : input.observed().values()) {
                 if (m.status() != null) replies.add(mapper.writeValueAsBytes(m.status()));
             }
-            long threadId = Thread.currentThread().getId();
-            long rounds = 0;
-            long bytesBefore = 0;
-            long cpuBefore = 0;
-            long start = 0;
-            long warmupEnd = threads.getCurrentThreadCpuTime() + WARMUP_CPU_NANOS;
-            long deadline = Long.MAX_VALUE;
-            int sink = 0;
-            for (boolean measuring = false; ; ) {
-                for (byte[] reply : replies) {
-                    sink += mapper.treeToValue(mapper.readTree(reply), io.harperdb.replication.model.ClusterStatus.class).peers().size();
-                }
-                long now = threads.getCurrentThreadCpuTime();
-                if (!measuring && now >= warmupEnd) {
-                    measuring = true;
-                    bytesBefore = threads.getThreadAllocatedBytes(threadId);
-                    cpuBefore = now;
-                    start = System.nanoTime();
-                    deadline = now + MEASURE_CPU_NANOS;
-                } else if (measuring && (++rounds >= 3 && now >= deadline)) {
-                    break;
-                }
-            }
-            long elapsed = System.nanoTime() - start;
-            long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
-            long bytes = threads.getThreadAllocatedBytes(threadId) - bytesBefore;
-            long size = replies.stream().mapToLong(r -> r.length).sum();
-            if (sink == 42) System.out.print("");
-            System.out.printf("%8d  %-9s  %8s  %8d  %,14d  %,14d  %,14d   (%,d replies, %,d bytes of JSON)%n",
-                    members, "parse", "-", rounds, elapsed / rounds, cpu / rounds, bytes / rounds, replies.size(), size);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static long readEveryRecord(PlanInput input, long cpuNanos, int least) {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long reads = 0;
-        long deadline = threads.getCurrentThreadCpuTime() + cpuNanos;
-        long sink = 0;
-        do {
-            for (ObservedMember m : input.observed().values()) {
-                if (m.status() == null) continue;
-                List<PeerConnection> peers = m.status().peers();
-                for (int i = 0; i < peers.size(); i++) {
-                    PeerConnection peer = peers.get(i);
-                    sink += peer.name().hashCode() + (Boolean.TRUE.equals(peer.replicates()) ? 1 : 0) + (peer.isConnected() ? 2 : 0);
-                    if (peer.subscriptions() != null) {
-                        for (Subscription s : peer.subscriptions()) sink += s.table().length() + (Boolean.TRUE.equals(s.publish()) ? 1 : 0);
-                    }
+        Measured rounds = measure(() -> {
+            long sink = 0;
+            for (byte[] reply : replies) {
+                try {
+                    sink += mapper.treeToValue(mapper.readTree(reply), io.harperdb.replication.model.ClusterStatus.class).peers().size();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
-            reads++;
-        } while (reads < least || threads.getCurrentThreadCpuTime() < deadline);
-        if (sink == 42) System.out.print("");  // keeps the reads alive
-        return reads;
-    }
-
-    /** Plans repeatedly for at least the given thread CPU time and at least {@code least} times; returns how many plans were made. */
-    private static long run(PlanInput input, long cpuNanos, int least) {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long plans = 0;
-        long deadline = threads.getCurrentThreadCpuTime() + cpuNanos;
-        int sink = 0;
-        do {
-            sink += ReplicationPlanner.plan(input).operations().size();
-            plans++;
-        } while (plans < least || threads.getCurrentThreadCpuTime() < deadline);
-        if (sink < 0) throw new AssertionError();  // keeps the result alive
-        return plans;
+            return sink;
+        }, 3);
+        long size = replies.stream().mapToLong(r -> r.length).sum();
+        System.out.printf("%8d  %-9s  %8s  %s   (%,d replies, %,d bytes of JSON)%n",
+                members, "parse", "-", rounds, replies.size(), size);
     }
 
     private static PlanInput input(String scenario, int count) {
