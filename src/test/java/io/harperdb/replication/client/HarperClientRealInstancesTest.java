@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import org.junit.jupiter.api.parallel.Isolated;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.harperdb.replication.model.ClusterStatus;
 import io.harperdb.replication.model.PeerConnection;
@@ -15,10 +14,13 @@ import io.harperdb.testing.HarperDbInstance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** The Operations API client against three real HarperDB 4.7.29 instances (A, B, C). */
 @Isolated("uses the real HarperDB instances: alone, so that no other class takes their CPUs")
@@ -111,7 +113,8 @@ class HarperClientRealInstancesTest {
         await().atMost(SETTLE).until(() -> connected(2, 0));
 
         insert(0, "from-a");
-        awaitOnCMendingItsConnection(() -> read(2, "from-a"));
+        awaitOnCMendingItsConnection(() -> read(2, "from-a"),
+                () -> client(0).addNode(connection(2).withSubscriptions(List.of(cReceivesOnly.reversed()))));
         insert(2, "from-c");
         insert(0, "marker");
         await().atMost(SETTLE).until(() -> read(2, "marker"));
@@ -202,15 +205,26 @@ class HarperClientRealInstancesTest {
 
     /**
      * Waits for something to reach C. On 4.7.29 C's own connection to A, re-added after remove_node, can show
-     * connected yet carry nothing, for good (compatibility row 29): as the operator's healing does, C's workers
-     * are restarted once (restart_service http_workers), and the data must then arrive.
+     * connected yet carry nothing, for good (compatibility row 29). What the operator's healing would send follows,
+     * one step each 30 s while nothing arrives: a restart of C's workers (restart_service http_workers), then
+     * {@code addAgain} (the add_node that made the link, an upsert) and a second restart; the data must then arrive.
      */
-    private void awaitOnCMendingItsConnection(java.util.concurrent.Callable<Boolean> arrived) {
+    private void awaitOnCMendingItsConnection(Callable<Boolean> arrived, Runnable addAgain) {
+        if (arrivesWithin(Duration.ofSeconds(30), arrived)) return;
+        client(2).restartHttpWorkers();
+        if (arrivesWithin(Duration.ofSeconds(30), arrived)) return;
+        addAgain.run();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> connected(2, 0));
+        client(2).restartHttpWorkers();
+        await().atMost(SETTLE).ignoreExceptions().until(arrived);
+    }
+
+    private static boolean arrivesWithin(Duration wait, Callable<Boolean> arrived) {
         try {
-            await().atMost(Duration.ofSeconds(30)).until(arrived);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            client(2).restartHttpWorkers();
-            await().atMost(SETTLE).ignoreExceptions().until(arrived);
+            await().atMost(wait).ignoreExceptions().until(arrived);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
     }
 
