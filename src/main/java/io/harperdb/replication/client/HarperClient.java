@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import javax.security.auth.x500.X500Principal;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
 import okhttp3.Handshake;
@@ -40,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Typed client for the clustering operations of one HarperDB member's Operations API.
  * Requests are validated before they are sent; every answer is classified ({@link Outcome}) and
- * anything but success is thrown as {@link HarperOperationException}. It never retries on its own:
- * the caller decides (the operator backs off and reconciles again).
+ * anything but success is thrown as {@link HarperOperationException}. It never retries on its own (the caller
+ * decides: the operator backs off and reconciles again), but for the one case HarperDB itself drops:
+ * {@link #CLUSTER_STATUS_FIRST_TRY}.
  */
 public class HarperClient {
     private static final Logger LOG = LoggerFactory.getLogger(HarperClient.class);
@@ -50,6 +52,15 @@ public class HarperClient {
     private static final Pattern FAILURE_IN_MESSAGE = Pattern.compile("error|fail|partially", Pattern.CASE_INSENSITIVE);
     /** What a message quotes (a node's URL, e.g. 'wss://failover-0:9933') is a name, not a report of failure. */
     private static final Pattern QUOTED = Pattern.compile("'[^']*'");
+    /**
+     * How long a cluster_status waits (the whole call, connecting included) before it is sent once more with the
+     * client's own timeouts, when its read timeout is longer. HarperDB 4.7.29 answers only the latest of overlapping
+     * cluster_status calls on one worker thread: the worker keeps one pending answer, which each new call replaces, so
+     * an earlier call is never answered (compatibility row 30). Two callers of one member (the operator and the
+     * member's sidecar) overlap now and then, and one of them would wait out its whole read timeout (30 s by default);
+     * alone, a call is answered in milliseconds. Sending it again is safe: it only reads.
+     */
+    public static final Duration CLUSTER_STATUS_FIRST_TRY = Duration.ofSeconds(3);
     static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -57,6 +68,7 @@ public class HarperClient {
     private final String member;
     private final String authorizationHeader;
     private final OkHttpClient http;
+    private final Timeouts timeouts;
 
     /**
      * @param operationsUrl where the member's Operations API answers, e.g. {@code http://demo-0.demo-hdb:9925}
@@ -73,6 +85,7 @@ public class HarperClient {
         this.operationsUrl = parsed;
         this.member = member;
         this.authorizationHeader = Credentials.basic(username, password);
+        this.timeouts = timeouts;
         this.http = base.newBuilder()
                 .connectTimeout(timeouts.connect())
                 .readTimeout(timeouts.read())
@@ -166,9 +179,25 @@ public class HarperClient {
         return clusterStatusReply().status();
     }
 
-    /** {@code cluster_status}, with the issuer of the certificate the member served for it. */
+    /**
+     * {@code cluster_status}, with the issuer of the certificate the member served for it. Sent once more when the
+     * first is unanswered after {@link #CLUSTER_STATUS_FIRST_TRY} and the read timeout is longer than that.
+     */
     public ClusterStatusReply clusterStatusReply() {
-        OperationReply reply = send("cluster_status", operation("cluster_status"));
+        OperationReply reply;
+        if (timeouts.read().compareTo(CLUSTER_STATUS_FIRST_TRY) <= 0) {
+            reply = send("cluster_status", operation("cluster_status"));
+        } else {
+            try {
+                reply = send("cluster_status", operation("cluster_status"), CLUSTER_STATUS_FIRST_TRY);
+            } catch (HarperOperationException e) {
+                if (e.outcome() != Outcome.TIMED_OUT) {
+                    throw e;
+                }
+                LOG.debug("cluster_status on {} unanswered after {}; sent once more", member, CLUSTER_STATUS_FIRST_TRY);
+                reply = send("cluster_status", operation("cluster_status"));
+            }
+        }
         return new ClusterStatusReply(convert("cluster_status", reply.body(), ClusterStatus.class), reply.certificateIssuer());
     }
 
@@ -275,12 +304,21 @@ public class HarperClient {
 
     /** Sends one operation and classifies the answer; the body is never logged (it may hold credentials). */
     OperationReply send(String operation, ObjectNode body) {
+        return send(operation, body, null);
+    }
+
+    /** @param callTimeout the whole call's bound, when shorter than the client's; null: the client's */
+    private OperationReply send(String operation, ObjectNode body, Duration callTimeout) {
         Request request = new Request.Builder()
                 .url(operationsUrl)
                 .header("Authorization", authorizationHeader)
                 .post(RequestBody.create(body.toString(), JSON))
                 .build();
-        try (Response response = http.newCall(request).execute()) {
+        Call call = http.newCall(request);
+        if (callTimeout != null) {
+            call.timeout().timeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        try (Response response = call.execute()) {
             OperationReply reply = classify(operation, response);
             LOG.debug("{} on {}: {}", operation, member, reply.message());
             return reply;

@@ -67,8 +67,9 @@ public final class ReplicationSidecar implements AutoCloseable {
         this.http = builder.build();
         // GET /health needs no credentials.
         this.healthClient = new HarperClient(config.harperdbUrl(), MEMBER, "", "", http, TIMEOUTS);
+        // a poll: GET /health, then cluster_status, which may be sent twice (HarperClient.CLUSTER_STATUS_FIRST_TRY)
         this.staleAfter = config.pollInterval().multipliedBy(3)
-                .plus(TIMEOUTS.connect().plus(TIMEOUTS.read()).multipliedBy(2));
+                .plus(TIMEOUTS.connect().plus(TIMEOUTS.read()).multipliedBy(2)).plus(HarperClient.CLUSTER_STATUS_FIRST_TRY);
         this.server = HttpServer.create(config.bindAddress() == null
                 ? new InetSocketAddress(config.port()) : new InetSocketAddress(config.bindAddress(), config.port()), 16);
         // No executor: requests are answered on the server's own thread; each is a copy from memory.

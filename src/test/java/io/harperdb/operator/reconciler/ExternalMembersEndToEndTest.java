@@ -173,7 +173,7 @@ class ExternalMembersEndToEndTest {
                     return n;
                 });
 
-        // each look bounded: a cluster_status that 4.7.29 leaves unanswered is given up and asked again
+        // each look bounded: one that overlaps the operator's is never answered (row 30), so it is given up and asked again
         await().atMost(CONVERGE).ignoreExceptions().until(() -> {
             JsonNode status = real.instance(2).clusterStatus(Duration.ofSeconds(5));
             for (JsonNode connection : status.path("connections")) {

@@ -12,9 +12,15 @@ import io.harperdb.testing.HarperDb;
 import io.harperdb.testing.HarperDbCluster;
 import io.harperdb.testing.HarperDbInstance;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
 import org.awaitility.core.ConditionTimeoutException;
@@ -174,6 +180,84 @@ class HarperClientRealInstancesTest {
 
         assertThat(e.outcome()).isEqualTo(Outcome.REFUSED);
         assertThat(e.serverMessage()).contains("nobody.example.com").contains("does not exist");
+    }
+
+    /**
+     * 4.7.29 answers only the latest of overlapping cluster_status calls on one worker thread (compatibility row 30):
+     * the worker keeps one pending answer, which each new call replaces. Of calls sent together, some are never
+     * answered; a lone call afterwards is answered at once.
+     */
+    @Test
+    void ofClusterStatusCallsSentTogetherSomeAreNeverAnswered() throws Exception {
+        HarperDbInstance a = real.instance(0);
+        int answered = 0;
+        int unanswered = 0;
+        for (int attempt = 0; attempt < 5 && unanswered == 0; attempt++) {
+            Callable<Boolean> call = () -> answersWithin(a, Duration.ofSeconds(2));
+            for (boolean ok : together(List.of(call, call, call, call))) {
+                if (ok) answered++; else unanswered++;
+            }
+        }
+        assertThat(unanswered).as("calls left unanswered within 2 s (%d answered)", answered).isPositive();
+        assertThat(answered).as("calls answered").isPositive();
+        assertThat(answersWithin(a, Duration.ofSeconds(2))).as("a lone call afterwards").isTrue();
+    }
+
+    /**
+     * Two callers of one member (the operator and the member's sidecar) sending cluster_status at the same moment are
+     * both answered: the one HarperDB leaves unanswered sends it again after {@link HarperClient#CLUSTER_STATUS_FIRST_TRY}
+     * instead of waiting out its 30 s read timeout.
+     */
+    @Test
+    void twoCallersWhoseClusterStatusOverlapAreBothAnswered() throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        OkHttpClient counting = HTTP.newBuilder().addInterceptor(chain -> {
+            sent.incrementAndGet();
+            return chain.proceed(chain.request());
+        }).build();
+        HarperDbInstance i = real.instance(0);
+        HarperClient operator = new HarperClient(i.operationsUrl(), i.hostname(), i.username(), i.password(), counting, HarperClient.Timeouts.DEFAULT);
+        HarperClient sidecar = new HarperClient(i.operationsUrl(), i.hostname(), i.username(), i.password(), counting, HarperClient.Timeouts.DEFAULT);
+        int pairs = 0;
+        while (pairs < 10 && sent.get() == 2 * pairs) {
+            long started = System.nanoTime();
+            List<ClusterStatus> statuses = together(List.<Callable<ClusterStatus>>of(operator::clusterStatus, sidecar::clusterStatus));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(statuses).allSatisfy(status -> assertThat(status.nodeName()).isEqualTo(i.hostname()));
+            assertThat(took).as("both answered").isLessThan(HarperClient.CLUSTER_STATUS_FIRST_TRY.plusSeconds(5));
+            pairs++;
+        }
+        assertThat(sent.get()).as("in %d pairs sent together, one call was left unanswered and sent again", pairs).isGreaterThan(2 * pairs);
+    }
+
+    private static boolean answersWithin(HarperDbInstance instance, Duration timeout) {
+        try {
+            return instance.clusterStatus(timeout) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs each call on a thread of its own, the threads released at the same moment; their results, in order. */
+    private static <T> List<T> together(List<Callable<T>> calls) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(calls.size());
+        ExecutorService threads = Executors.newFixedThreadPool(calls.size());
+        try {
+            List<Future<T>> results = new ArrayList<>();
+            for (Callable<T> call : calls) {
+                results.add(threads.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            List<T> values = new ArrayList<>();
+            for (Future<T> result : results) {
+                values.add(result.get(60, TimeUnit.SECONDS));
+            }
+            return values;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private HarperClient client(int index) {

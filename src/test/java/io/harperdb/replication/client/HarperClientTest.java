@@ -698,6 +698,53 @@ class HarperClientTest {
         }
 
         @Test
+        void aClusterStatusUnansweredAfterTheFirstTryIsSentOnceMoreAndItsAnswerReturned() {
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));     // 4.7.29: overlapped by another caller
+            answer(200, "{\"node_name\":\"a\",\"connections\":[]}");
+
+            long started = System.nanoTime();
+            ClusterStatus status = client.clusterStatus();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(status.nodeName()).isEqualTo("a");
+            assertThat(server.getRequestCount()).isEqualTo(2);
+            assertThat(took).as("the first try is given up after %s, not the 30 s read timeout", HarperClient.CLUSTER_STATUS_FIRST_TRY)
+                    .isGreaterThanOrEqualTo(HarperClient.CLUSTER_STATUS_FIRST_TRY).isLessThan(HarperClient.CLUSTER_STATUS_FIRST_TRY.plusSeconds(5));
+        }
+
+        @Test
+        void aClusterStatusUnansweredTwiceIsTimedOutAfterTwoRequests() {
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+            answerOk();
+            HarperClient fourSeconds = clientFor(server.url("/").toString(), readTimeout(HarperClient.CLUSTER_STATUS_FIRST_TRY.plusSeconds(1)));
+
+            failure(fourSeconds::clusterStatus, Outcome.TIMED_OUT, "cluster_status");
+
+            assertThat(server.getRequestCount()).isEqualTo(2);
+        }
+
+        @Test
+        void aClusterStatusWithAReadTimeoutNoLongerThanTheFirstTryIsSentOnce() {
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+            answerOk();
+
+            failure(() -> clientFor(server.url("/").toString(), readTimeout(SHORT_READ)).clusterStatus(), Outcome.TIMED_OUT, "cluster_status");
+
+            assertThat(server.getRequestCount()).isEqualTo(1);
+        }
+
+        @Test
+        void aClusterStatusRefusedOrFailingIsNotSentAgain() {
+            answer(500, "{\"error\":\"boom\"}");
+            answerOk();
+
+            failure(client::clusterStatus, Outcome.SERVER_ERROR, "cluster_status");
+
+            assertThat(server.getRequestCount()).isEqualTo(1);
+        }
+
+        @Test
         void afterAKeptAliveConnectionDroppedTheRequestIsNotSentAgain() {
             answerOk(); // opens a connection that OkHttp keeps alive and reuses for the next call
             server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.DISCONNECT_AFTER_REQUEST));
