@@ -49,8 +49,7 @@ promtool:
 # operator as its container does, in a JVM of its own with that option (the image's layout from the packaged jar), instead of
 # in the benchmark's. fleet1000 is the issue's figure: 1,000 clusters of 3 polled every 10 s, the operator alone in a JVM of
 # its own at -Xmx256m (BENCH_FLEET1000_OPTS); 3,000 simulated members need about 9,200 open files, so it raises the soft
-# limit to the hard one, and stops with the number to set when that is too low. It runs last: right after it, two of three
-# mesh trials waited 10 s for the operator's first calls (the 3,000 members' sockets closing), and none did before it.
+# limit to the hard one, and stops with the number to set when that is too low. It runs last, being the longest.
 BENCH_PLANNER ?= 10 100 1000 5000
 BENCH_FLEET ?= 10 100
 BENCH_FLEET_OPTS ?= -Xmx512m
