@@ -208,8 +208,7 @@ public final class HarperDbInstance {
     }
   }
 
-  /** {@code cluster_status}: runtime view of the replication links. */
-  /** {@code cluster_status}: unanswered after 5 s, it is sent once more (see {@link #clusterStatus(Duration)}). */
+  /** {@code cluster_status}, the runtime view of the replication links: unanswered after 5 s, it is sent once more (see {@link #clusterStatus(Duration)}). */
   public JsonNode clusterStatus() {
     try {
       return clusterStatus(Duration.ofSeconds(5));

@@ -128,7 +128,7 @@ public final class MeshFormationBenchmark {
      * operator's first write to HarperDB.
      */
     static double[] throughOperator(HarperDbCluster real) throws InterruptedException {
-        // short timeouts: an instance busy connecting was seen to answer cluster_status 10 s late, which held up the watch
+        // the watch and the operator share one OneClusterStatusAtATime, so that their cluster_status calls never overlap
         OneClusterStatusAtATime oneAtATime = new OneClusterStatusAtATime();
         List<HarperClient> watchers = clients(real, new OkHttpClient.Builder().addInterceptor(oneAtATime).build(), WATCH_TIMEOUTS);
         HarperOperationLog calls = new HarperOperationLog();
